@@ -1,0 +1,96 @@
+"""The FastAPI application: /graphql, health and readiness probes, Prometheus metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from strawberry.fastapi import BaseContext, GraphQLRouter
+
+from registry.database import apply_constraints, is_ready, open_database
+from registry.settings import Settings, get_settings
+from resolvers.context import RequestContext
+from resolvers.db import Database
+from schema.root import build_schema
+
+REQUEST_LATENCY = Histogram(
+    "registry_http_request_duration_seconds",
+    "Time to answer an HTTP request, by route and method.",
+    ["route", "method"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+
+
+class GraphQLContext(BaseContext):
+    """Strawberry's per-request context; `federation` is what the resolvers read."""
+
+    def __init__(self, federation: RequestContext) -> None:
+        super().__init__()
+        self.federation = federation
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def graphql_context(database: DatabaseDep) -> GraphQLContext:
+    return GraphQLContext(RequestContext(database=database))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = open_database(settings)
+        try:
+            await apply_constraints(database)
+            app.state.database = database
+            yield
+        finally:
+            await database.driver.close()
+
+    app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None)
+    router: GraphQLRouter[GraphQLContext, None] = GraphQLRouter(
+        build_schema(max_depth=settings.max_query_depth),
+        context_getter=graphql_context,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        allow_queries_via_get=settings.graphiql_enabled,
+    )
+    app.include_router(router, prefix="/graphql")
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        REQUEST_LATENCY.labels(path, request.method).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is alive (says nothing of Neo4j)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(database: DatabaseDep) -> JSONResponse:
+        """Neo4j answers: the service can serve queries."""
+        if await is_ready(database):
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "neo4j unavailable"}, status_code=503)
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app

@@ -1,0 +1,137 @@
+"""The `registry` command: serve, load a federation file, export the schema, run a local Neo4j."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from registry.settings import get_settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+STATE = PROJECT / ".state"
+SCHEMA_SDL = PROJECT / "schema" / "schema.graphql"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("registry.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+async def _load(path: Path) -> int:
+    from registry.database import apply_constraints, open_database
+    from registry.feeder import load_federation, read_federation
+
+    federation = read_federation(path)
+    database = open_database(get_settings())
+    try:
+        await apply_constraints(database)
+        written = await load_federation(database, federation)
+    finally:
+        await database.driver.close()
+    print(f"loaded {path}: {written} nodes")
+    return 0
+
+
+def _load_cmd(args: argparse.Namespace) -> int:
+    from registry.feeder import FederationFileError
+
+    try:
+        return asyncio.run(_load(Path(args.file)))
+    except FederationFileError as error:
+        print(f"registry load: {error}", file=sys.stderr)
+        return 2
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from schema.root import schema
+
+    sdl = schema.as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl)
+    return 0
+
+
+def _local_neo4j(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from registry.local_neo4j import LocalNeo4j
+
+    return LocalNeo4j(home=Path(args.home), port=args.bolt_port)
+
+
+def _neo4j(args: argparse.Namespace) -> int:
+    server = _local_neo4j(args)
+    if args.action == "start":
+        server.start()
+        print(f"neo4j running at {server.uri} (data in {server.home})")
+    elif args.action == "stop":
+        server.stop()
+        print("neo4j stopped")
+    else:
+        print(f"neo4j {'running' if server.running_pid() else 'stopped'} ({server.uri})")
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    """Local Neo4j (unless NEO4J_URI is set) + the example federation + the server with GraphiQL."""
+    server = None
+    if "NEO4J_URI" not in os.environ:
+        server = _local_neo4j(args)
+        server.start()
+        os.environ["NEO4J_URI"] = server.uri
+    os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
+    get_settings.cache_clear()
+    try:
+        if _load_cmd(argparse.Namespace(file=args.file)) != 0:
+            return 2
+        print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
+        return _serve(args)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="registry", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve /graphql, /healthz, /readyz, /metrics")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+    load = commands.add_parser("load", help="write a federation file into Neo4j (one transaction, idempotent)")
+    load.add_argument("file")
+    load.set_defaults(run=_load_cmd)
+
+    export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
+    export.add_argument("output", nargs="?", default=str(SCHEMA_SDL), help="a path, or - for stdout")
+    export.set_defaults(run=_export_schema)
+
+    for name, helptext in (
+        ("neo4j", "start/stop a local Neo4j 5.26 (no Docker needed)"),
+        ("dev", "local Neo4j + example federation + server with GraphiQL"),
+    ):
+        sub = commands.add_parser(name, help=helptext)
+        if name == "neo4j":
+            sub.add_argument("action", choices=["start", "stop", "status"])
+            sub.set_defaults(run=_neo4j)
+        else:
+            sub.add_argument("--file", default=str(PROJECT / "examples" / "federation.yaml"))
+            sub.add_argument("--host", default="127.0.0.1")
+            sub.add_argument("--port", type=int, default=8000)
+            sub.set_defaults(run=_dev)
+        sub.add_argument("--home", default=str(STATE / "neo4j"), help="data and pid folder")
+        sub.add_argument("--bolt-port", type=int, default=int(os.environ.get("NEO4J_PORT", "7687")))
+
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,293 @@
+"""Turns a federation file into graph nodes and edges with stable ids, and writes it in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from registry.federation_file import FederationFile, ProviderIn, RegionIn, ServiceIn
+from resolvers.db import Database
+from resolvers.graph_writes import FederationGraph, merge_statements
+
+# Ids are derived from natural keys, so loading the same file again updates the same nodes.
+_NAMESPACE = uuid.UUID("6f1c1f6e-1d55-4c47-9b1e-0e7f3c1a5b2d")
+
+SERVICE_LABELS = {
+    "compute": "ComputeService",
+    "blockStorage": "BlockStorageService",
+    "network": "NetworkService",
+    "objectStore": "ObjectStoreService",
+    "identity": "IdentityService",
+}
+QUOTA_LABELS = {
+    "compute": "ComputeQuota",
+    "blockStorage": "BlockStorageQuota",
+    "network": "NetworkQuota",
+    "objectStore": "ObjectStoreQuota",
+}
+
+
+class FederationFileError(ValueError):
+    """The file is not a valid federation; the message names each bad field by its path."""
+
+
+def stable_uid(*parts: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
+
+
+def read_federation(path: Path) -> FederationFile:
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise FederationFileError(f"{path}: {error}") from None
+    try:
+        return FederationFile.model_validate(data or {})
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        raise FederationFileError(f"{path}: {problems}") from None
+
+
+class _Builder:
+    def __init__(self, federation: FederationFile, confirmed_at: dt.datetime) -> None:
+        self.federation = federation
+        self.graph = FederationGraph()
+        self.now = confirmed_at
+        self.issuers: dict[str, str] = {}
+        self.projects: dict[tuple[str, str], str] = {}
+
+    def node(self, labels: tuple[str, ...], uid: str, description: str = "", **props: Any) -> tuple[str, str]:
+        clean = {k: v for k, v in props.items() if v is not None}
+        self.graph.add_node(labels, uid, {**clean, "uid": uid, "description": description, "updatedAt": self.now})
+        return labels[0], uid
+
+    def build(self) -> FederationGraph:
+        for idp in self.federation.identity_providers:
+            ref = self.node(
+                ("IdentityProvider",),
+                stable_uid("IdentityProvider", idp.endpoint),
+                idp.description,
+                endpoint=idp.endpoint,
+                groupClaim=idp.group_claim,
+            )
+            self.issuers[idp.endpoint] = ref[1]
+        for provider in self.federation.providers:
+            self.provider(provider)
+        for idp in self.federation.identity_providers:
+            idp_ref = ("IdentityProvider", self.issuers[idp.endpoint])
+            for group in idp.user_groups:
+                group_ref = self.node(
+                    ("UserGroup",),
+                    stable_uid("UserGroup", idp.endpoint, group.name),
+                    group.description,
+                    name=group.name,
+                    naturalKey=f"{idp_ref[1]}/{group.name}",
+                )
+                self.graph.add_edge("BELONGS_TO", group_ref, idp_ref)
+                for sla in group.slas:
+                    sla_ref = self.node(
+                        ("SLA",),
+                        stable_uid("SLA", sla.doc_uuid),
+                        sla.description,
+                        docUuid=sla.doc_uuid,
+                        startDate=sla.start_date,
+                        endDate=sla.end_date,
+                    )
+                    self.graph.add_edge("AGREES", group_ref, sla_ref)
+                    for covered in sla.projects:
+                        project = self.projects.get((covered.provider, covered.project))
+                        if project is None:
+                            raise FederationFileError(
+                                f"SLA {sla.doc_uuid}: no project {covered.project!r} at provider {covered.provider!r}"
+                            )
+                        self.graph.add_edge("COVERS", sla_ref, ("Project", project))
+        return self.graph
+
+    def provider(self, provider: ProviderIn) -> None:
+        ref = self.node(
+            ("Provider",),
+            stable_uid("Provider", provider.name, provider.type),
+            provider.description,
+            name=provider.name,
+            type=provider.type,
+            status=provider.status,
+            isPublic=provider.is_public,
+            supportEmails=list(provider.support_emails),
+        )
+        for trust in provider.trusts:
+            if trust.issuer not in self.issuers:
+                raise FederationFileError(f"provider {provider.name}: trusts unknown issuer {trust.issuer!r}")
+            props = {"idpName": trust.idp_name, "protocol": trust.protocol}
+            if trust.audience is not None:
+                props["audience"] = trust.audience
+            self.graph.add_edge("TRUSTS", ref, ("IdentityProvider", self.issuers[trust.issuer]), **props)
+        services: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        offered: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (label, uuid) -> nodes
+        for region in provider.regions:
+            self.region(ref, region, services, offered)
+        for project in provider.projects:
+            project_ref = self.node(
+                ("Project",),
+                stable_uid("Project", ref[1], project.uuid),
+                project.description,
+                uuid=project.uuid,
+                name=project.name,
+                naturalKey=f"{ref[1]}/{project.uuid}",
+            )
+            self.projects[(provider.name, project.uuid)] = project_ref[1]
+            self.graph.add_edge("HOSTS", ref, project_ref)
+            for label, uuids in (
+                ("Flavor", project.private_flavors),
+                ("Image", project.private_images),
+                ("Network", project.private_networks),
+            ):
+                for resource_uuid in uuids:
+                    targets = offered.get((label, resource_uuid))
+                    if not targets:
+                        raise FederationFileError(
+                            f"project {project.uuid} at {provider.name}: no {label.lower()} {resource_uuid!r}"
+                        )
+                    for target in targets:
+                        self.graph.add_edge("CAN_USE", project_ref, target)
+            for quota in project.quotas:
+                candidates = services.get((quota.region, quota.service), [])
+                if quota.endpoint is not None:
+                    candidates = [c for c in candidates if self.graph.nodes[c[1]].props["endpoint"] == quota.endpoint]
+                if len(candidates) != 1:
+                    raise FederationFileError(
+                        f"project {project.uuid} at {provider.name}: quota on {quota.service} in region "
+                        f"{quota.region!r} matches {len(candidates)} services (name one by endpoint)"
+                    )
+                service_ref = candidates[0]
+                quota_uid = stable_uid("Quota", project_ref[1], service_ref[1], str(quota.per_user), str(quota.usage))
+                quota_ref = self.node(
+                    ("Quota", QUOTA_LABELS[quota.service]),
+                    quota_uid,
+                    quota.description,
+                    kind=quota.service,
+                    perUser=quota.per_user,
+                    usage=quota.usage,
+                    naturalKey=f"{project_ref[1]}/{service_ref[1]}/{quota.per_user}/{quota.usage}",
+                    **quota.figures(),
+                )
+                self.graph.add_edge("HAS_QUOTA", project_ref, quota_ref)
+                self.graph.add_edge("ON", quota_ref, service_ref)
+
+    def region(
+        self,
+        provider_ref: tuple[str, str],
+        region: RegionIn,
+        services: dict[tuple[str, str], list[tuple[str, str]]],
+        offered: dict[tuple[str, str], list[tuple[str, str]]],
+    ) -> None:
+        ref = self.node(
+            ("Region",),
+            stable_uid("Region", provider_ref[1], region.name),
+            region.description,
+            name=region.name,
+            overbookingCpu=region.overbooking_cpu,
+            overbookingRam=region.overbooking_ram,
+            bandwidthIn=region.bandwidth_in,
+            bandwidthOut=region.bandwidth_out,
+            publicIpAssignable=region.public_ip_assignable,
+            naturalKey=f"{provider_ref[1]}/{region.name}",
+        )
+        self.graph.add_edge("DIVIDED_INTO", provider_ref, ref)
+        if region.location is not None:
+            loc = region.location
+            country, code = loc.country_record
+            loc_ref = self.node(
+                ("Location",),
+                stable_uid("Location", loc.site),
+                loc.description,
+                site=loc.site,
+                country=country,
+                countryCode=code,
+                latitude=loc.latitude,
+                longitude=loc.longitude,
+            )
+            self.graph.add_edge("LOCATED_AT", ref, loc_ref)
+        for service in region.services:
+            service_ref = self.service(ref, service, provider_ref, offered)
+            services.setdefault((region.name, service.kind), []).append(service_ref)
+
+    def service(
+        self,
+        region_ref: tuple[str, str],
+        service: ServiceIn,
+        provider_ref: tuple[str, str],
+        offered: dict[tuple[str, str], list[tuple[str, str]]],
+    ) -> tuple[str, str]:
+        label = SERVICE_LABELS[service.kind]
+        ref = self.node(
+            (label, "Service"),
+            stable_uid(label, region_ref[1], service.endpoint),
+            service.description,
+            endpoint=service.endpoint,
+            name=service.name,
+            microversion=service.microversion,
+            dataLocation=service.data_location,
+            naturalKey=f"{region_ref[1]}/{service.kind}/{service.endpoint}",
+        )
+        self.graph.add_edge("SUPPLIES", region_ref, ref)
+        for flavor in service.flavors:
+            props = flavor.model_dump(by_alias=True, exclude={"description"})
+            flavor_ref = self.node(
+                ("Flavor",),
+                stable_uid("Flavor", ref[1], flavor.uuid),
+                flavor.description,
+                naturalKey=f"{ref[1]}/{flavor.uuid}",
+                **props,
+            )
+            self.graph.add_edge("OFFERS", ref, flavor_ref)
+            offered.setdefault(("Flavor", flavor.uuid), []).append(flavor_ref)
+        for image in service.images:
+            # An image may be offered by several compute services of its provider: one node.
+            props = image.model_dump(by_alias=True, exclude={"description"})
+            image_ref = self.node(
+                ("Image",),
+                stable_uid("Image", provider_ref[1], image.uuid),
+                image.description,
+                naturalKey=f"{provider_ref[1]}/{image.uuid}",
+                **props,
+            )
+            self.graph.add_edge("OFFERS", ref, image_ref)
+            if image_ref not in offered.setdefault(("Image", image.uuid), []):
+                offered[("Image", image.uuid)].append(image_ref)
+        for network in service.networks:
+            props = network.model_dump(by_alias=True, exclude={"description"})
+            network_ref = self.node(
+                ("Network",),
+                stable_uid("Network", ref[1], network.uuid),
+                network.description,
+                naturalKey=f"{ref[1]}/{network.uuid}",
+                **props,
+            )
+            self.graph.add_edge("OFFERS", ref, network_ref)
+            offered.setdefault(("Network", network.uuid), []).append(network_ref)
+        for volume_type in service.volume_types:
+            vt_ref = self.node(
+                ("VolumeType",),
+                stable_uid("VolumeType", ref[1], volume_type.name),
+                volume_type.description,
+                name=volume_type.name,
+                qos=volume_type.qos,
+                naturalKey=f"{ref[1]}/{volume_type.name}",
+            )
+            self.graph.add_edge("OFFERS", ref, vt_ref)
+        return ref
+
+
+def federation_graph(federation: FederationFile, *, confirmed_at: dt.datetime | None = None) -> FederationGraph:
+    return _Builder(federation, confirmed_at or dt.datetime.now(dt.UTC)).build()
+
+
+async def load_federation(database: Database, federation: FederationFile) -> int:
+    """Merge the whole federation into Neo4j in ONE write transaction; returns the nodes written."""
+    graph = federation_graph(federation)
+    await database.write(merge_statements(graph), metadata={"app": "federation-registry", "op": "load"})
+    return len(graph.nodes)

@@ -1,0 +1,127 @@
+"""A local Neo4j 5.26 community server for machines without Docker (developers, CI).
+
+Maven resolves Neo4j from Maven Central into its cache (~/.m2) and compiles the small embedded
+launcher in scripts/neo4j-embedded; the server then runs as a separate Java process bound to
+127.0.0.1 with Bolt only. `start` returns once Bolt answers; `stop` asks it to shut down cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+
+PROJECT = Path(__file__).resolve().parent.parent
+LAUNCHER = PROJECT / "scripts" / "neo4j-embedded"
+MAIN_CLASS = "org.federation.registry.Neo4jEmbedded"
+START_TIMEOUT_S = 180.0
+
+
+class LocalNeo4jError(RuntimeError):
+    pass
+
+
+def build_launcher() -> str:
+    """Resolve Neo4j and compile the launcher (once; Maven's cache makes later runs offline)."""
+    target = LAUNCHER / "target"
+    classpath_file = target / "classpath.txt"
+    source = LAUNCHER / "src" / "main" / "java" / "org" / "federation" / "registry" / "Neo4jEmbedded.java"
+    fresh = (
+        classpath_file.exists()
+        and (target / "classes").exists()
+        and classpath_file.stat().st_mtime >= max((LAUNCHER / "pom.xml").stat().st_mtime, source.stat().st_mtime)
+    )
+    if not fresh:
+        if shutil.which("mvn") is None or shutil.which("java") is None:
+            raise LocalNeo4jError("Java 17 and Maven are needed to run Neo4j locally (or set NEO4J_URI)")
+        subprocess.run(
+            ["mvn", "-q", "-B", "-f", str(LAUNCHER / "pom.xml"), "compile", "dependency:build-classpath",
+             f"-Dmdep.outputFile={classpath_file}"],
+            check=True,
+        )  # fmt: skip
+    return f"{target / 'classes'}{os.pathsep}{classpath_file.read_text().strip()}"
+
+
+@dataclass
+class LocalNeo4j:
+    """One local server: its data lives in `home`, its pid in `home/neo4j.pid`."""
+
+    home: Path
+    port: int = 7687
+    heap: str = "1g"
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "neo4j.pid"
+
+    def running_pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text())
+            os.kill(pid, 0)
+        except (OSError, ValueError):
+            return None
+        return pid
+
+    def start(self) -> None:
+        if self.running_pid() is not None:
+            self.wait_for_bolt()
+            return
+        classpath = build_launcher()
+        self.home.mkdir(parents=True, exist_ok=True)
+        log = (self.home / "neo4j.log").open("ab")
+        process = subprocess.Popen(
+            ["java", f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath, MAIN_CLASS, str(self.home / "data"),
+             str(self.port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # not killed by the terminal's Ctrl-C; `stop` ends it cleanly
+        )  # fmt: skip
+        self.pid_file.write_text(str(process.pid))
+        try:
+            self.wait_for_bolt(process)
+        except LocalNeo4jError:
+            self.stop()
+            raise
+
+    def wait_for_bolt(self, process: subprocess.Popen[bytes] | None = None) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process is not None and process.poll() is not None:
+                raise LocalNeo4jError(f"Neo4j exited with {process.returncode}; see {self.home / 'neo4j.log'}")
+            try:
+                with neo4j.GraphDatabase.driver(self.uri, auth=None) as driver:
+                    driver.verify_connectivity()
+                return
+            except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.DriverError, OSError):
+                if time.monotonic() > deadline:
+                    raise LocalNeo4jError(f"Bolt did not answer on {self.uri} within {START_TIMEOUT_S:.0f}s") from None
+                time.sleep(0.5)
+
+    def stop(self, timeout: float = 60.0) -> None:
+        pid = self.running_pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return
+        os.kill(pid, signal.SIGTERM)  # the launcher's shutdown hook closes the DBMS cleanly
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                finished, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                finished = pid if self.running_pid() is None else 0
+            if finished:
+                break
+            time.sleep(0.2)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)

@@ -1,0 +1,131 @@
+"""Root lists of any node label: filters, one sort key, keyset cursors and a total count."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from resolvers.db import Record
+from resolvers.filters import compile_where
+
+if TYPE_CHECKING:
+    from resolvers.db import StatementBatcher
+    from resolvers.visibility import Scope
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+# Sort keys per label: only properties every node of the label carries, so keyset cursors hold.
+SORT_KEYS: dict[str, dict[str, str]] = {
+    "Provider": {"name": "name", "type": "type", "status": "status"},
+    "Region": {"name": "name"},
+    "Location": {"site": "site", "country": "country"},
+    "IdentityProvider": {"endpoint": "endpoint"},
+    "UserGroup": {"name": "name"},
+    "SLA": {"doc_uuid": "docUuid", "start_date": "startDate", "end_date": "endDate"},
+    "Project": {"name": "name", "uuid": "uuid"},
+    "Flavor": {"name": "name", "vcpus": "vcpus", "ram": "ram", "disk": "disk", "gpus": "gpus"},
+    "Image": {"name": "name"},
+    "Network": {"name": "name"},
+    "VolumeType": {"name": "name"},
+    "Quota": {"kind": "kind"},
+    **{
+        label: {"endpoint": "endpoint", "name": "name"}
+        for label in (
+            "ComputeService",
+            "BlockStorageService",
+            "NetworkService",
+            "ObjectStoreService",
+            "IdentityService",
+        )
+    },
+}
+
+
+class PageError(ValueError):
+    """A page request the list cannot serve; `argument` names the offending argument."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Record]
+    cursors: list[str]
+    total: int
+    has_next: bool
+
+
+def _encode(value: Any, uid: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value, uid]).encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[Any, str]:
+    try:
+        value, uid = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise PageError("after", "not a cursor of this list") from error
+    if not isinstance(uid, str):
+        raise PageError("after", "not a cursor of this list")
+    return value, uid
+
+
+def _sort_value(row: Record, prop: str) -> Any:
+    value = row.get(prop)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+async def page(
+    batcher: StatementBatcher,
+    *,
+    label: str,
+    where: Mapping[str, Any] | None,
+    sort: str,
+    descending: bool,
+    first: int,
+    after: str | None,
+    scope: Scope,
+    params: Mapping[str, Any],
+) -> Page:
+    """One page of `label` nodes and the total that match, in one statement (a wave branch)."""
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise PageError("first", f"must be between 0 and {MAX_PAGE_SIZE}")
+    keys = SORT_KEYS[label]
+    if sort not in keys:
+        raise PageError("orderBy", f"{label} lists cannot be sorted by {sort}")
+    prop = keys[sort]
+    where_clause, values = compile_where(label, where)
+    visible = scope.predicate(label, "n")
+    cursor: dict[str, Any] = {}
+    after_clause = "true"
+    if after is not None:
+        value, uid = _decode(after)
+        # Dates travel in cursors as ISO text and are compared as dates again.
+        convert = "date(p.after.value)" if prop in ("startDate", "endDate") else "p.after.value"
+        op = "<" if descending else ">"
+        after_clause = f"(n.{prop} {op} {convert} OR (n.{prop} = {convert} AND n.uid {op} p.after.uid))"
+        cursor = {"value": value, "uid": uid}
+    direction = "DESC" if descending else "ASC"
+    cypher = f"""CALL (p) {{
+  MATCH (n:{label}) WHERE {where_clause} AND {visible}
+  RETURN count(n) AS total
+}}
+CALL (p) {{
+  MATCH (n:{label}) WHERE {where_clause} AND {visible} AND {after_clause}
+  WITH n ORDER BY n.{prop} {direction}, n.uid {direction} LIMIT p.limit
+  RETURN collect(n {{.*}}) AS rows
+}}
+WITH null AS key, rows, total"""
+    found = await batcher.submit(cypher, {**params, "f": values, "after": cursor, "limit": first + 1})
+    rows, total = found.get(None, ([], 0))
+    return Page(
+        rows=rows[:first],
+        cursors=[_encode(_sort_value(r, prop), r["uid"]) for r in rows[:first]],
+        total=int(total or 0),
+        has_next=len(rows) > first,
+    )

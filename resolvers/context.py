@@ -1,0 +1,57 @@
+"""What a request carries to the resolvers: its loaders, its statement batcher and the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from resolvers.db import Database, Record, StatementBatcher, freeze, today
+from resolvers.loaders.walk import Walk, WalkLoader
+from resolvers.visibility import Scope
+
+
+@dataclass
+class RequestContext:
+    """Built once per GraphQL request (never shared between requests)."""
+
+    database: Database
+    scope: Scope = field(default_factory=Scope)
+    today: dt.date = field(default_factory=today)
+    batcher: StatementBatcher = field(init=False)
+    _loaders: dict[Hashable, WalkLoader] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.batcher = StatementBatcher(self.database)
+
+    @property
+    def statements(self) -> int:
+        """Cypher statements this request has sent so far."""
+        return self.batcher.counter.value
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Parameters every statement of the request may read (`p.today`, and later the caller)."""
+        return {"today": self.today}
+
+    def loader(self, walk: Walk, where: Mapping[str, Any] | None = None) -> WalkLoader:
+        """The request's loader for this walk and filter (created on first use)."""
+        cache_key = (walk.name, freeze(dict(where or {})))
+        loader = self._loaders.get(cache_key)
+        if loader is None:
+            loader = WalkLoader(walk, where, batcher=self.batcher, scope=self.scope, params=self.params)
+            self._loaders[cache_key] = loader
+        return loader
+
+    async def walk(self, walk: Walk, key: Hashable, where: Mapping[str, Any] | None = None) -> list[Record]:
+        return await self.loader(walk, where).load(key)
+
+    async def walk_one(self, walk: Walk, key: Hashable, where: Mapping[str, Any] | None = None) -> Record | None:
+        rows = await self.walk(walk, key, where)
+        return rows[0] if rows else None
+
+
+def pair(**parts: str) -> Hashable:
+    """A loader key made of several node ids, e.g. pair(project=..., service=...)."""
+    return freeze(parts)

@@ -1,0 +1,166 @@
+"""Runs parameterised Cypher in managed transactions, and counts every statement the service sends."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+import neo4j.time
+from prometheus_client import Counter
+
+CYPHER_STATEMENTS = Counter(
+    "registry_cypher_statements_total",
+    "Cypher statements sent to Neo4j by the registry, by kind of transaction.",
+    ["access"],
+)
+
+Record = dict[str, Any]
+
+# Reads give up rather than hold a Bolt connection forever on a runaway query.
+READ_TIMEOUT_S = 30.0
+
+
+def plain(value: Any) -> Any:
+    """Neo4j values as plain Python: temporal types become datetime/date, maps and lists recurse."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)):
+        return value.to_native()
+    return value
+
+
+@dataclass
+class StatementCount:
+    """Statements sent on behalf of one GraphQL request (the same figure /metrics adds up)."""
+
+    value: int = 0
+
+
+@dataclass
+class Database:
+    """The process's one driver and the database name every session uses."""
+
+    driver: neo4j.AsyncDriver
+    name: str = "neo4j"
+
+    async def read(
+        self, cypher: str, params: Mapping[str, Any], *, counter: StatementCount | None = None
+    ) -> list[Record]:
+        """One statement in a managed read transaction; records come back as plain dicts."""
+
+        async def work(tx: neo4j.AsyncManagedTransaction) -> list[Record]:
+            result = await tx.run(cypher, params)
+            return [plain(r.data()) for r in await result.fetch(2**31 - 1)]
+
+        CYPHER_STATEMENTS.labels("read").inc()
+        if counter is not None:
+            counter.value += 1
+        async with self.driver.session(database=self.name) as session:
+            return await session.execute_read(work)
+
+    async def write(
+        self, statements: list[tuple[str, Mapping[str, Any]]], *, metadata: Mapping[str, Any] | None = None
+    ) -> list[neo4j.SummaryCounters]:
+        """Several statements in ONE managed write transaction: all of them land or none does."""
+
+        @neo4j.unit_of_work(metadata=dict(metadata or {}), timeout=120.0)
+        async def work(tx: neo4j.AsyncManagedTransaction) -> list[neo4j.SummaryCounters]:
+            counters = []
+            for cypher, params in statements:
+                result = await tx.run(cypher, params)
+                counters.append((await result.consume()).counters)
+            return counters
+
+        CYPHER_STATEMENTS.labels("write").inc(len(statements))
+        async with self.driver.session(database=self.name) as session:
+            return await session.execute_write(work)
+
+
+@dataclass
+class Branch:
+    """One loader batch: a Cypher fragment reading `p` (its parameters) and ending in
+    `WITH key, rows, total`, where rows is a list of maps for that key."""
+
+    cypher: str
+    params: dict[str, Any]
+    future: asyncio.Future[dict[Any, tuple[list[Record], int | None]]]
+
+
+@dataclass
+class StatementBatcher:
+    """Folds every loader batch dispatched in the same wave of a request into ONE statement.
+
+    GraphQL resolves a query level by level; the loaders of sibling fields (a region's flavors,
+    images and quotas) each dispatch a batch at the same level. Sent separately they would cost a
+    round trip each; here they become the branches of one `UNION ALL` statement, so the statements
+    a request sends grow with its nesting depth, not with the number of fields or rows.
+    """
+
+    database: Database
+    counter: StatementCount = field(default_factory=StatementCount)
+    _pending: list[Branch] = field(default_factory=list)
+    _flush_scheduled: bool = False
+    _flush_task: asyncio.Task[None] | None = None  # held so the loop cannot drop it mid-flight
+
+    def submit(self, cypher: str, params: dict[str, Any]) -> asyncio.Future[dict[Any, tuple[list[Record], int | None]]]:
+        loop = asyncio.get_running_loop()
+        branch = Branch(cypher, params, loop.create_future())
+        self._pending.append(branch)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._flush_task = loop.create_task(self._flush_when_quiet())
+        return branch.future
+
+    async def _flush_when_quiet(self) -> None:
+        # Yield to the loop until a pass goes by with no new branch: by then every resolver of this
+        # level that can run without the database has run and queued its batch.
+        seen = -1
+        while seen != len(self._pending):
+            seen = len(self._pending)
+            for _ in range(3):
+                await asyncio.sleep(0)
+        branches, self._pending, self._flush_scheduled = self._pending, [], False
+        try:
+            records = await self.database.read(
+                self.statement(branches), self.parameters(branches), counter=self.counter
+            )
+        except Exception as error:
+            for branch in branches:
+                if not branch.future.done():
+                    branch.future.set_exception(error)
+            return
+        results: list[dict[Any, tuple[list[Record], int | None]]] = [{} for _ in branches]
+        for record in records:
+            results[record["q"]][freeze(record["key"])] = (record["rows"], record["total"])
+        for branch, result in zip(branches, results, strict=True):
+            if not branch.future.done():
+                branch.future.set_result(result)
+
+    @staticmethod
+    def statement(branches: list[Branch]) -> str:
+        return "\nUNION ALL\n".join(
+            f"WITH $p{i} AS p\n{b.cypher}\nRETURN {i} AS q, key, rows, total" for i, b in enumerate(branches)
+        )
+
+    @staticmethod
+    def parameters(branches: list[Branch]) -> dict[str, Any]:
+        return {f"p{i}": b.params for i, b in enumerate(branches)}
+
+
+def freeze(key: Any) -> Any:
+    """A hashable form of a key as Cypher returns it (maps become sorted item tuples)."""
+    if isinstance(key, dict):
+        return tuple(sorted((k, freeze(v)) for k, v in key.items()))
+    if isinstance(key, list):
+        return tuple(freeze(v) for v in key)
+    return key
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()

@@ -1,0 +1,68 @@
+"""A walk of the federation graph from keyed nodes to their neighbours, batched per request wave."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiodataloader import DataLoader
+
+from resolvers.db import Record, freeze
+from resolvers.filters import compile_where
+
+if TYPE_CHECKING:
+    from resolvers.db import StatementBatcher
+    from resolvers.visibility import Scope
+
+
+@dataclass(frozen=True)
+class Walk:
+    """From the node(s) a key names to the nodes `n` labelled `target`.
+
+    `match` starts after `UNWIND p.keys AS key` and binds `n`, and the variables in `carry` that
+    `row` reads besides it; `row` is the map returned per neighbour, ordered by `order`, then uid.
+    """
+
+    name: str
+    match: str
+    target: str
+    row: str = "n {.*}"
+    order: str = "n.name"
+    carry: tuple[str, ...] = ()
+    distinct: bool = False
+
+    def cypher(self, where_clause: str, visible: str) -> str:
+        keep = "DISTINCT " if self.distinct else ""
+        return (
+            "UNWIND p.keys AS key\n"
+            f"{self.match}\n"
+            f"WITH {keep}p, key, n{''.join(', ' + v for v in self.carry)}\n"
+            f"WHERE {where_clause} AND {visible}\n"
+            f"WITH key, {self.row} AS row ORDER BY {self.order}, n.uid\n"
+            "WITH key, collect(row) AS rows, null AS total"
+        )
+
+
+class WalkLoader(DataLoader[Hashable, list[Record]]):
+    """Loads one walk with one filter for many keys: one UNWIND batch per wave of the request."""
+
+    def __init__(
+        self,
+        walk: Walk,
+        where: Mapping[str, Any] | None,
+        *,
+        batcher: StatementBatcher,
+        scope: Scope,
+        params: Mapping[str, Any],
+    ) -> None:
+        super().__init__()
+        where_clause, values = compile_where(walk.target, where)
+        self.cypher = walk.cypher(where_clause, scope.predicate(walk.target, "n"))
+        self.params = {**params, "f": values}
+        self.batcher = batcher
+
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record]]:
+        plain_keys = [dict(k) if isinstance(k, tuple) else k for k in keys]
+        found = await self.batcher.submit(self.cypher, {**self.params, "keys": plain_keys})
+        return [found.get(freeze(k), ([], None))[0] for k in plain_keys]

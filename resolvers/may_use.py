@@ -1,0 +1,117 @@
+"""The one copy of the rule the orchestrator depends on: what a project may use.
+
+A project may use, on a service, the shared resources of every service it holds a limit quota on
+(a quota that is not a usage record, per-user or not), plus the private resources linked to the
+project (CAN_USE). Private resources of other projects are never visible through it, and shared
+resources of a service where the project holds no limit quota are not usable by it.
+"""
+
+from __future__ import annotations
+
+from resolvers.loaders.walk import Walk
+
+# Resource label -> the service label that offers it.
+OFFERED_BY = {"Flavor": "ComputeService", "Image": "ComputeService", "Network": "NetworkService"}
+
+
+def holds_limit_quota(project: str, service: str) -> str:
+    """Cypher predicate: `project` holds a limit (non-usage) quota on `service`."""
+    return f"EXISTS {{ ({project})-[:HAS_QUOTA]->(:Quota {{usage: false}})-[:ON]->({service}) }}"
+
+
+def may_use_service(project: str, service: str) -> str:
+    """Cypher predicate: `project` may use something on `service` (a limit quota or a private resource)."""
+    return f"({holds_limit_quota(project, service)} OR EXISTS {{ ({project})-[:CAN_USE]->()<-[:OFFERS]-({service}) }})"
+
+
+def _usable_by_project(label: str) -> Walk:
+    service = OFFERED_BY[label]
+    return Walk(
+        f"{label}sUsableByProject",
+        f"""MATCH (pr:Project {{uid: key}})
+CALL (pr) {{
+  MATCH (pr)-[:HAS_QUOTA]->(:Quota {{usage: false}})-[:ON]->(:{service})-[:OFFERS]->(n:{label} {{isShared: true}})
+  RETURN n
+  UNION
+  MATCH (pr)-[:CAN_USE]->(n:{label})
+  RETURN n
+}}""",
+        label,
+    )
+
+
+def _usable_by_project_on_service(label: str) -> Walk:
+    service = OFFERED_BY[label]
+    return Walk(
+        f"{label}sUsableByProjectOnService",
+        f"""MATCH (pr:Project {{uid: key.project}}), (s:{service} {{uid: key.service}})
+CALL (pr, s) {{
+  MATCH (s)-[:OFFERS]->(n:{label} {{isShared: true}})
+  WHERE {holds_limit_quota("pr", "s")}
+  RETURN n
+  UNION
+  MATCH (pr)-[:CAN_USE]->(n:{label})<-[:OFFERS]-(s)
+  RETURN n
+}}""",
+        label,
+    )
+
+
+def _projects_allowed(label: str) -> Walk:
+    service = OFFERED_BY[label]
+    return Walk(
+        f"ProjectsAllowed{label}",
+        f"""MATCH (res:{label} {{uid: key}})
+CALL (res) {{
+  MATCH (res)<-[:OFFERS]-(s:{service})<-[:ON]-(:Quota {{usage: false}})<-[:HAS_QUOTA]-(n:Project)
+  WHERE res.isShared
+  RETURN n
+  UNION
+  MATCH (res)<-[:CAN_USE]-(n:Project)
+  RETURN n
+}}""",
+        "Project",
+    )
+
+
+RESOURCES_USABLE_BY_PROJECT = {label: _usable_by_project(label) for label in OFFERED_BY}
+RESOURCES_USABLE_BY_PROJECT_ON_SERVICE = {label: _usable_by_project_on_service(label) for label in OFFERED_BY}
+PROJECTS_ALLOWED = {label: _projects_allowed(label) for label in OFFERED_BY}
+
+# Regions of the project's provider that supply a service the project may use.
+REGIONS_USABLE_BY_PROJECT = Walk(
+    "RegionsUsableByProject",
+    f"""MATCH (pr:Project {{uid: key}})<-[:HOSTS]-(:Provider)-[:DIVIDED_INTO]->(n:Region)
+WHERE EXISTS {{ MATCH (n)-[:SUPPLIES]->(s:Service) WHERE {may_use_service("pr", "s")} }}""",
+    "Region",
+)
+
+
+def _services_usable_in_region(label: str) -> Walk:
+    return Walk(
+        f"{label}sUsableByProjectInRegion",
+        f"""MATCH (pr:Project {{uid: key.project}}), (:Region {{uid: key.region}})-[:SUPPLIES]->(n:{label})
+WHERE {may_use_service("pr", "n")}""",
+        label,
+        order="n.endpoint",
+    )
+
+
+SERVICES_USABLE_IN_REGION = {
+    label: _services_usable_in_region(label)
+    for label in ("ComputeService", "BlockStorageService", "NetworkService", "ObjectStoreService")
+}
+
+# What a user group may deploy to: one row per (SLA, project, region, compute service) it may use.
+DEPLOYMENT_TARGETS_BY_USER_GROUP = Walk(
+    "DeploymentTargetsByUserGroup",
+    f"""MATCH (:UserGroup {{uid: key}})-[:AGREES]->(sla:SLA)-[:COVERS]->(pr:Project)<-[:HOSTS]-(prov:Provider)
+WHERE sla.startDate <= coalesce(p.f.on, p.today) AND coalesce(p.f.on, p.today) <= sla.endDate
+  AND prov.status IN coalesce(p.f.provider_status, ['active'])
+MATCH (prov)-[:DIVIDED_INTO]->(r:Region)-[:SUPPLIES]->(n:ComputeService)
+WHERE {may_use_service("pr", "n")}""",
+    "DeploymentTarget",
+    row="{sla: sla {.*}, project: pr {.*}, provider: prov {.*}, region: r {.*}, computeService: n {.*}}",
+    order="prov.name, r.name, n.endpoint, sla.docUuid",
+    carry=("sla", "pr", "prov", "r"),
+)

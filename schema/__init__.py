@@ -1,0 +1,1 @@
+"""The GraphQL contract of the Federation Registry: types, inputs, enums and the exported SDL."""

@@ -1,0 +1,178 @@
+"""Filter inputs of lists; each becomes Cypher predicates in `resolvers.filters` (same field names)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from schema.enums import ProviderStatus, ProviderType, QuotaKind
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class Filter:
+    """Base of filter inputs: `where()` is the plain mapping the resolvers compile into Cypher."""
+
+    def where(self) -> dict[str, Any]:
+        return {
+            f.name: _plain(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if getattr(self, f.name) is not None
+        }
+
+
+def where_of(filter_input: Filter | None) -> dict[str, Any]:
+    return filter_input.where() if filter_input is not None else {}
+
+
+@strawberry.input
+class ProviderFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    type: list[ProviderType] | None = None
+    status: list[ProviderStatus] | None = None
+    is_public: bool | None = None
+
+
+@strawberry.input
+class RegionFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    provider_id: strawberry.ID | None = None
+    identity_endpoint: str | None = strawberry.field(
+        default=None, description="Regions whose identity service has this endpoint."
+    )
+    country: str | None = strawberry.field(default=None, description="ISO 3166 name or alpha-2 code.")
+    public_ip_assignable: bool | None = None
+
+
+@strawberry.input
+class LocationFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    site: str | None = None
+    country: str | None = None
+
+
+@strawberry.input
+class IdentityProviderFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    endpoint: str | None = None
+
+
+@strawberry.input
+class UserGroupFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    issuer: str | None = None
+
+
+@strawberry.input
+class SLAFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    doc_uuid: str | None = None
+    in_force: bool | None = strawberry.field(default=None, description="In force today (server's UTC date).")
+    in_force_on: dt.date | None = None
+    provider_status: list[ProviderStatus] | None = strawberry.field(
+        default=None, description="Covers a project at a provider with one of these statuses."
+    )
+
+
+@strawberry.input
+class ProjectFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    uuid: str | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    provider_id: strawberry.ID | None = None
+    provider_status: list[ProviderStatus] | None = None
+    user_group_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ServiceFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    name: str | None = None
+    endpoint: str | None = None
+
+
+@strawberry.input
+class FlavorFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    uuid: str | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    vcpus_min: int | None = None
+    ram_min: int | None = strawberry.field(default=None, description="MiB.")
+    disk_min: int | None = strawberry.field(default=None, description="GiB.")
+    gpus_min: int | None = None
+    gpu_vendor: str | None = strawberry.field(default=None, description="Case-insensitive, e.g. NVIDIA.")
+    gpu_model: str | None = strawberry.field(default=None, description="Case-insensitive substring, e.g. A100.")
+    infiniband: bool | None = None
+    local_storage: str | None = None
+    is_shared: bool | None = None
+    tag: str | None = None
+
+
+@strawberry.input
+class ImageFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    uuid: str | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    os_type: str | None = None
+    os_distro: str | None = strawberry.field(default=None, description="Case-insensitive, e.g. ubuntu.")
+    os_version: str | None = None
+    architecture: str | None = None
+    cuda_support: bool | None = None
+    gpu_driver: bool | None = None
+    is_shared: bool | None = None
+    tag: str | None = None
+
+
+@strawberry.input
+class NetworkFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    uuid: str | None = None
+    name: str | None = None
+    name_contains: str | None = None
+    is_router_external: bool | None = None
+    is_default: bool | None = None
+    is_shared: bool | None = None
+    tag: str | None = None
+
+
+@strawberry.input
+class VolumeTypeFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    name: str | None = None
+
+
+@strawberry.input
+class QuotaFilter(Filter):
+    ids: list[strawberry.ID] | None = None
+    kind: list[QuotaKind] | None = None
+    per_user: bool | None = None
+    usage: bool | None = strawberry.field(default=None, description="true: consumption records; false: limits.")
+
+
+@strawberry.input
+class DeploymentTargetFilter(Filter):
+    on: dt.date | None = strawberry.field(default=None, description="SLAs in force on this date; default today.")
+    provider_status: list[ProviderStatus] | None = strawberry.field(
+        default=None, description="Default: ACTIVE providers only."
+    )
+    region_name: str | None = None
+    provider_id: strawberry.ID | None = None

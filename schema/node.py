@@ -1,0 +1,64 @@
+"""The Node interface every federation type implements, and building types from stored rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Self, cast
+
+import strawberry
+
+if TYPE_CHECKING:
+    from resolvers.context import RequestContext
+    from resolvers.db import Record
+
+
+def federation(info: strawberry.Info) -> RequestContext:
+    """The request's resolver context (loaders, batcher, caller scope)."""
+    return cast("RequestContext", info.context.federation)
+
+
+def _stored_name(python_name: str) -> str:
+    if python_name == "id":
+        return "uid"
+    head, *rest = python_name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@strawberry.interface(description="Any record of the federation; `id` is its stable UUID.")
+class Node:
+    id: strawberry.ID
+    description: str = ""
+    updated_at: dt.datetime | None = strawberry.field(
+        default=None, description="When its source last confirmed it (set by the feeder)."
+    )
+
+    @classmethod
+    def from_row(cls, row: Record) -> Self:
+        """Build the type from a node's stored properties (camelCase, as the feeder writes them)."""
+        values: dict[str, Any] = {}
+        for f in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            if f.base_resolver is not None:
+                continue
+            value = row.get(_stored_name(f.python_name))
+            if value is None:
+                continue
+            enum = _enum_of(f)
+            values[f.python_name] = enum(value) if enum is not None else value
+        return cls(**values)
+
+
+def _enum_of(f: Any) -> type[Enum] | None:
+    annotation = f.type_annotation.annotation if f.type_annotation else None
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation
+    resolved = getattr(f, "type", None)
+    inner = getattr(resolved, "of_type", resolved)
+    wrapped = getattr(inner, "wrapped_cls", None)
+    if isinstance(wrapped, type) and issubclass(wrapped, Enum):
+        return wrapped
+    return None
+
+
+def rows_to(cls: type[Node], rows: list[Record]) -> list[Any]:
+    return [cls.from_row(r) for r in rows]

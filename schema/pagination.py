@@ -1,0 +1,71 @@
+"""Cursor connections for root lists: edges, page info and the total count of matching nodes."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import strawberry
+
+from resolvers.catalogue import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_KEYS
+from schema.enums import SortDirection
+
+if TYPE_CHECKING:
+    from resolvers.catalogue import Page
+    from schema.node import Node
+
+NodeType = TypeVar("NodeType")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeType]):
+    cursor: str
+    node: NodeType
+
+
+@strawberry.type(description=f"A page of at most {MAX_PAGE_SIZE} nodes (default {DEFAULT_PAGE_SIZE}).")
+class Connection(Generic[NodeType]):
+    total_count: int = strawberry.field(description="How many nodes match the filter, over all pages.")
+    page_info: PageInfo
+    edges: list[Edge[NodeType]]
+
+    @strawberry.field(description="The page's nodes, without cursors.")
+    def nodes(self) -> list[NodeType]:
+        return [edge.node for edge in self.edges]
+
+
+def connection_of(node_type: type[Node], page: Page) -> Connection[Any]:
+    edges = [Edge(cursor=c, node=node_type.from_row(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+    return Connection(
+        total_count=page.total,
+        page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
+        edges=edges,
+    )
+
+
+def _camel_upper(snake: str) -> str:
+    return snake.upper()
+
+
+def sort_input(label: str, type_name: str) -> type:
+    """`<Type>Order { field, direction }` for a label, its fields taken from the sort keys it allows."""
+    fields = Enum(f"{type_name}SortField", {_camel_upper(k): k for k in SORT_KEYS[label]})  # type: ignore[misc]
+    sort_field = strawberry.enum(fields)
+    first = next(iter(fields))
+
+    order = type(
+        f"{type_name}Order",
+        (),
+        {
+            "__annotations__": {"field": sort_field, "direction": SortDirection},
+            "field": first,
+            "direction": SortDirection.ASC,
+        },
+    )
+    return strawberry.input(order)

@@ -1,0 +1,162 @@
+"""The root Query: every node type as a filtered, sorted, paginated list and by id; the schema itself."""
+
+# No `from __future__ import annotations` here: the list fields are made by a factory, and
+# Strawberry must see their argument types as objects, not as names in this module.
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from resolvers import catalogue
+from resolvers.loaders import nodes
+from schema import filters
+from schema.errors import page_errors, should_mask
+from schema.flavor import Flavor
+from schema.identity import IdentityProvider, UserGroup
+from schema.image import Image
+from schema.network import Network
+from schema.node import Node, federation
+from schema.pagination import Connection, connection_of, sort_input
+from schema.project import Project
+from schema.provider import Location, Provider, Region
+from schema.quota import QUOTA_TYPES, Quota, quota_from_row
+from schema.service import (
+    BlockStorageService,
+    ComputeService,
+    IdentityService,
+    NetworkService,
+    ObjectStoreService,
+    VolumeType,
+)
+from schema.sla import SLA
+
+MAX_DEPTH = 15
+
+
+def _list_field(label: str, node_type: Any, filter_type: Any, description: str) -> Any:
+    order_type = sort_input(label, node_type.__name__)
+    build = quota_from_row if node_type is Quota else node_type.from_row
+
+    async def resolve(
+        info: strawberry.Info,
+        where: filter_type | None = None,  # type: ignore[valid-type]
+        order_by: order_type | None = None,  # type: ignore[valid-type]
+        first: int = catalogue.DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[node_type]:  # type: ignore[valid-type]
+        ctx = federation(info)
+        with page_errors():
+            page = await catalogue.page(
+                ctx.batcher,
+                label=label,
+                where=filters.where_of(where),
+                sort=order_by.field.value if order_by else next(iter(catalogue.SORT_KEYS[label])),
+                descending=bool(order_by and order_by.direction.value == "desc"),
+                first=first,
+                after=after,
+                scope=ctx.scope,
+                params=ctx.params,
+            )
+        connection = connection_of(node_type, page)
+        if node_type is Quota:
+            for edge, row in zip(connection.edges, page.rows, strict=True):
+                edge.node = build(row)
+        return connection
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def _by_id_field(label: str, node_type: Any) -> Any:
+    build = quota_from_row if node_type is Quota else node_type.from_row
+
+    async def resolve(info: strawberry.Info, id: strawberry.ID) -> node_type | None:  # type: ignore[valid-type]
+        row = await federation(info).walk_one(nodes.BY_ID[label], id)
+        return build(row) if row else None
+
+    return strawberry.field(resolver=resolve, description=f"The {label} with this id, or null.")
+
+
+@strawberry.type
+class Query:
+    providers: Connection[Provider] = _list_field("Provider", Provider, filters.ProviderFilter, "Resource providers.")
+    provider: Provider | None = _by_id_field("Provider", Provider)
+    regions: Connection[Region] = _list_field("Region", Region, filters.RegionFilter, "Regions of every provider.")
+    region: Region | None = _by_id_field("Region", Region)
+    locations: Connection[Location] = _list_field("Location", Location, filters.LocationFilter, "Sites.")
+    location: Location | None = _by_id_field("Location", Location)
+    identity_providers: Connection[IdentityProvider] = _list_field(
+        "IdentityProvider", IdentityProvider, filters.IdentityProviderFilter, "Token issuers."
+    )
+    identity_provider: IdentityProvider | None = _by_id_field("IdentityProvider", IdentityProvider)
+    user_groups: Connection[UserGroup] = _list_field("UserGroup", UserGroup, filters.UserGroupFilter, "User groups.")
+    user_group_by_id: UserGroup | None = _by_id_field("UserGroup", UserGroup)
+    slas: Connection[SLA] = _list_field("SLA", SLA, filters.SLAFilter, "Service level agreements.")
+    sla: SLA | None = _by_id_field("SLA", SLA)
+    projects: Connection[Project] = _list_field("Project", Project, filters.ProjectFilter, "Projects.")
+    project: Project | None = _by_id_field("Project", Project)
+    compute_services: Connection[ComputeService] = _list_field(
+        "ComputeService", ComputeService, filters.ServiceFilter, "Compute services."
+    )
+    compute_service: ComputeService | None = _by_id_field("ComputeService", ComputeService)
+    block_storage_services: Connection[BlockStorageService] = _list_field(
+        "BlockStorageService", BlockStorageService, filters.ServiceFilter, "Block storage services."
+    )
+    block_storage_service: BlockStorageService | None = _by_id_field("BlockStorageService", BlockStorageService)
+    network_services: Connection[NetworkService] = _list_field(
+        "NetworkService", NetworkService, filters.ServiceFilter, "Network services."
+    )
+    network_service: NetworkService | None = _by_id_field("NetworkService", NetworkService)
+    object_store_services: Connection[ObjectStoreService] = _list_field(
+        "ObjectStoreService", ObjectStoreService, filters.ServiceFilter, "Object store services."
+    )
+    object_store_service: ObjectStoreService | None = _by_id_field("ObjectStoreService", ObjectStoreService)
+    identity_services: Connection[IdentityService] = _list_field(
+        "IdentityService", IdentityService, filters.ServiceFilter, "Identity (Keystone) services."
+    )
+    identity_service: IdentityService | None = _by_id_field("IdentityService", IdentityService)
+    flavors: Connection[Flavor] = _list_field("Flavor", Flavor, filters.FlavorFilter, "Every flavor of every service.")
+    flavor: Flavor | None = _by_id_field("Flavor", Flavor)
+    images: Connection[Image] = _list_field("Image", Image, filters.ImageFilter, "Every image of every service.")
+    image: Image | None = _by_id_field("Image", Image)
+    networks: Connection[Network] = _list_field("Network", Network, filters.NetworkFilter, "Every network.")
+    network: Network | None = _by_id_field("Network", Network)
+    volume_types: Connection[VolumeType] = _list_field(
+        "VolumeType", VolumeType, filters.VolumeTypeFilter, "Block storage volume types."
+    )
+    volume_type: VolumeType | None = _by_id_field("VolumeType", VolumeType)
+    quotas: Connection[Quota] = _list_field("Quota", Quota, filters.QuotaFilter, "Quota records of every project.")
+    quota: Quota | None = _by_id_field("Quota", Quota)
+
+    @strawberry.field(description="A user group by its name at an issuer (the issuer URL as tokens carry it).")
+    async def user_group(self, info: strawberry.Info, name: str, issuer: str) -> UserGroup | None:
+        key = (("issuer", issuer), ("name", name))
+        row = await federation(info).walk_one(nodes.USER_GROUP_BY_NAME_AT_ISSUER, key)
+        return UserGroup.from_row(row) if row else None
+
+
+def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
+    """The registry's schema with its guards: depth, aliases and tokens limited, parsing cached,
+    unexpected errors masked (our coded errors pass through)."""
+    return strawberry.Schema(
+        query=Query,
+        types=[*QUOTA_TYPES.values(), Node],
+        extensions=[
+            QueryDepthLimiter(max_depth=max_depth),
+            MaxAliasesLimiter(max_alias_count=30),
+            MaxTokensLimiter(max_token_count=5000),
+            ParserCache(maxsize=256),
+            ValidationCache(maxsize=256),
+            MaskErrors(should_mask_error=should_mask),
+        ],
+    )
+
+
+schema = build_schema()
