@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def _decode(cursor: str) -> tuple[Any, str]:
 
 def _sort_value(row: Record, prop: str) -> Any:
     value = row.get(prop)
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
 
 async def page(
@@ -117,8 +118,10 @@ async def page(
 }}
 CALL (p) {{
   MATCH (n:{label}) WHERE {where_clause} AND {visible} AND {after_clause}
-  WITH n ORDER BY n.{prop} {direction}, n.uid {direction} LIMIT p.limit
-  RETURN collect(n {{.*}}) AS rows
+  WITH p, n ORDER BY n.{prop} {direction}, n.uid {direction}
+  // LIMIT cannot read a variable: slice the ordered node references, then project only the page.
+  WITH p, collect(n) AS ordered
+  RETURN [n IN ordered[..p.limit] | n {{.*}}] AS rows
 }}
 WITH null AS key, rows, total"""
     found = await batcher.submit(cypher, {**params, "f": values, "after": cursor, "limit": first + 1})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,7 @@ class Database:
         """One statement in a managed read transaction; records come back as plain dicts."""
 
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[Record]:
-            result = await tx.run(cypher, params)
+            result = await tx.run(cypher, dict(params))
             return [plain(r.data()) for r in await result.fetch(2**31 - 1)]
 
         CYPHER_STATEMENTS.labels("read").inc()
@@ -65,7 +65,7 @@ class Database:
             return await session.execute_read(work)
 
     async def write(
-        self, statements: list[tuple[str, Mapping[str, Any]]], *, metadata: Mapping[str, Any] | None = None
+        self, statements: Sequence[tuple[str, Mapping[str, Any]]], *, metadata: Mapping[str, Any] | None = None
     ) -> list[neo4j.SummaryCounters]:
         """Several statements in ONE managed write transaction: all of them land or none does."""
 
@@ -73,7 +73,7 @@ class Database:
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[neo4j.SummaryCounters]:
             counters = []
             for cypher, params in statements:
-                result = await tx.run(cypher, params)
+                result = await tx.run(cypher, dict(params))
                 counters.append((await result.consume()).counters)
             return counters
 

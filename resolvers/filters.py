@@ -47,6 +47,8 @@ PREDICATES: dict[str, dict[str, str]] = {
         "provider_id": "EXISTS { (n)<-[:HOSTS]-(:Provider {uid: $v}) }",
         "provider_status": "EXISTS { (n)<-[:HOSTS]-(x:Provider) WHERE x.status IN $v }",
         "user_group_id": "EXISTS { (n)<-[:COVERS]-(:SLA)<-[:AGREES]-(:UserGroup {uid: $v}) }",
+        "user_group": "EXISTS { (n)<-[:COVERS]-(:SLA)<-[:AGREES]-(:UserGroup {name: $v.name})"
+        "-[:BELONGS_TO]->(:IdentityProvider {endpoint: $v.issuer}) }",
     },
     "Service": {"ids": "n.uid IN $v", "name": "n.name = $v", "endpoint": "n.endpoint = $v"},
     "Flavor": {

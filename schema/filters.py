@@ -17,6 +17,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
 
 
@@ -90,6 +92,12 @@ class SLAFilter(Filter):
     )
 
 
+@strawberry.input(description="A user group by its name at an issuer.")
+class UserGroupRef:
+    name: str
+    issuer: str
+
+
 @strawberry.input
 class ProjectFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -98,7 +106,8 @@ class ProjectFilter(Filter):
     name_contains: str | None = None
     provider_id: strawberry.ID | None = None
     provider_status: list[ProviderStatus] | None = None
-    user_group_id: strawberry.ID | None = None
+    user_group_id: strawberry.ID | None = strawberry.field(default=None, description="Covered by an SLA of this group.")
+    user_group: UserGroupRef | None = strawberry.field(default=None, description="Covered by an SLA of this group.")
 
 
 @strawberry.input

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` here: the list fields are made by a factory, and
 # Strawberry must see their argument types as objects, not as names in this module.
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -58,8 +59,8 @@ def _list_field(label: str, node_type: Any, filter_type: Any, description: str) 
                 ctx.batcher,
                 label=label,
                 where=filters.where_of(where),
-                sort=order_by.field.value if order_by else next(iter(catalogue.SORT_KEYS[label])),
-                descending=bool(order_by and order_by.direction.value == "desc"),
+                sort=order_by.field.value if order_by else next(iter(catalogue.SORT_KEYS[label])),  # type: ignore[attr-defined]
+                descending=bool(order_by and order_by.direction.value == "desc"),  # type: ignore[attr-defined]
                 first=first,
                 after=after,
                 scope=ctx.scope,
@@ -148,13 +149,14 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         types=[*QUOTA_TYPES.values(), Node],
+        # Factories, not instances: an extension may keep per-operation state.
         extensions=[
-            QueryDepthLimiter(max_depth=max_depth),
-            MaxAliasesLimiter(max_alias_count=30),
-            MaxTokensLimiter(max_token_count=5000),
-            ParserCache(maxsize=256),
-            ValidationCache(maxsize=256),
-            MaskErrors(should_mask_error=should_mask),
+            partial(QueryDepthLimiter, max_depth=max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=30),
+            partial(MaxTokensLimiter, max_token_count=5000),
+            partial(ParserCache, maxsize=256),
+            partial(ValidationCache, maxsize=256),
+            partial(MaskErrors, should_mask_error=should_mask),
         ],
     )
 

@@ -1,0 +1,35 @@
+# The two set-up commands of the README: `make run` and `make test`. Each installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install java lint schema
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(INSTALLED)
+
+# Java 17 and Maven run the local Neo4j (scripts/neo4j-embedded); installed from Debian if missing.
+java:
+	@if [ -z "$$NEO4J_URI" ] && ! { command -v java >/dev/null && command -v mvn >/dev/null; }; then \
+		apt-get update -q && apt-get install -y -q openjdk-17-jdk-headless maven; fi
+
+install: $(INSTALLED) java
+
+# Local Neo4j (unless NEO4J_URI is set) + examples/federation.yaml + http://127.0.0.1:8000/graphql
+run: install
+	$(BIN)/registry dev
+
+# Lint, type-check, then the whole suite against its own Neo4j (or NEO4J_URI).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+schema: install
+	$(BIN)/registry export-schema
