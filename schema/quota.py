@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from schema.project import Project
     from schema.service import BlockStorageService, ComputeService, NetworkService, ObjectStoreService
 
-BigInt = strawberry.scalar(
-    NewType("BigInt", int),
+BigInt = NewType("BigInt", int)
+# Registered in the schema's scalar_map (schema/root.py).
+BIG_INT = strawberry.scalar(
+    name="BigInt",
     description="An integer that may exceed 32 bits (byte counts), serialised as a JSON number.",
     serialize=int,
     parse_value=int,
@@ -88,9 +90,9 @@ class NetworkQuota(Quota):
 
 @strawberry.type
 class ObjectStoreQuota(Quota):
-    bytes: BigInt | None = None  # type: ignore[valid-type]
+    bytes: BigInt | None = None
     containers: int | None = None
-    objects: BigInt | None = None  # type: ignore[valid-type]
+    objects: BigInt | None = None
 
     @strawberry.field
     async def service(self, info: strawberry.Info) -> Annotated[ObjectStoreService, _service] | None:

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -28,7 +29,7 @@ from schema.node import Node, federation
 from schema.pagination import Connection, connection_of, sort_input
 from schema.project import Project
 from schema.provider import Location, Provider, Region
-from schema.quota import QUOTA_TYPES, Quota, quota_from_row
+from schema.quota import BIG_INT, QUOTA_TYPES, BigInt, Quota, quota_from_row
 from schema.service import (
     BlockStorageService,
     ComputeService,
@@ -149,6 +150,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         types=[*QUOTA_TYPES.values(), Node],
+        config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
