@@ -7,7 +7,6 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -16,6 +15,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 
 from resolvers import catalogue
 from resolvers.loaders import nodes

@@ -16,8 +16,8 @@ from prometheus_client import REGISTRY
 
 from registry.app import create_app
 from registry.database import apply_constraints, open_database
-from registry.feeder import load_federation, read_federation
 from registry.federation_file import FederationFile
+from registry.feeder import load_federation, read_federation
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
 from resolvers.db import Database
