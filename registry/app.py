@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import neo4j
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
@@ -17,6 +21,8 @@ from registry.settings import Settings, get_settings
 from resolvers.context import RequestContext
 from resolvers.db import Database
 from schema.root import build_schema
+
+log = logging.getLogger("registry")
 
 REQUEST_LATENCY = Histogram(
     "registry_http_request_duration_seconds",
@@ -34,7 +40,7 @@ class GraphQLContext(BaseContext):
         self.federation = federation
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
@@ -46,17 +52,37 @@ async def graphql_context(database: DatabaseDep) -> GraphQLContext:
     return GraphQLContext(RequestContext(database=database))
 
 
+async def _apply_constraints_when_reachable(database: Database, done: asyncio.Event) -> None:
+    delay = 0.5
+    while True:
+        try:
+            await apply_constraints(database)
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError) as error:
+            log.warning("Neo4j not reachable yet (%s); retrying in %.0fs", error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+        else:
+            done.set()
+            return
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = open_database(settings)
+        app.state.database = database
+        app.state.constraints_applied = asyncio.Event()
+        # Neo4j may come up after the app (compose, Kubernetes): if it does not answer now, keep
+        # trying in the background and report not-ready on /readyz meanwhile, rather than fail.
+        task = asyncio.create_task(_apply_constraints_when_reachable(database, app.state.constraints_applied))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(app.state.constraints_applied.wait()), timeout=10.0)
         try:
-            await apply_constraints(database)
-            app.state.database = database
             yield
         finally:
+            task.cancel()
             await database.driver.close()
 
     app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None)
@@ -72,9 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
+        # Label by the matched route only (bounded cardinality); Strawberry's router reports an empty
+        # path under its prefix, so its requests are labelled by their URL path, which is that prefix.
         route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        REQUEST_LATENCY.labels(path, request.method).observe(time.perf_counter() - started)
+        label = (getattr(route, "path", "") or request.url.path) if route is not None else "unmatched"
+        REQUEST_LATENCY.labels(label, request.method).observe(time.perf_counter() - started)
         return response
 
     @app.get("/healthz")
@@ -83,8 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/readyz")
-    async def readyz(database: DatabaseDep) -> JSONResponse:
-        """Neo4j answers: the service can serve queries."""
+    async def readyz(request: Request, database: DatabaseDep) -> JSONResponse:
+        """Neo4j answers and its constraints are in place: the service can serve queries."""
+        if not request.app.state.constraints_applied.is_set():
+            return JSONResponse({"status": "constraints not applied yet"}, status_code=503)
         if await is_ready(database):
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "neo4j unavailable"}, status_code=503)
