@@ -1,0 +1,16 @@
+# The registry as a container (see compose.yaml). Neo4j runs in its own official image there.
+FROM python:3.11-slim
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY registry ./registry
+COPY resolvers ./resolvers
+COPY schema ./schema
+COPY examples ./examples
+RUN pip install --no-cache-dir . && useradd --system registry
+USER registry
+
+ENV REGISTRY_ENVIRONMENT=production
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["registry", "serve", "--host", "0.0.0.0", "--port", "8000"]
