@@ -234,51 +234,25 @@ class _Builder:
             naturalKey=f"{region_ref[1]}/{service.kind}/{service.endpoint}",
         )
         self.graph.add_edge("SUPPLIES", region_ref, ref)
-        for flavor in service.flavors:
-            props = flavor.model_dump(by_alias=True, exclude={"description"})
-            flavor_ref = self.node(
-                ("Flavor",),
-                stable_uid("Flavor", ref[1], flavor.uuid),
-                flavor.description,
-                naturalKey=f"{ref[1]}/{flavor.uuid}",
-                **props,
-            )
-            self.graph.add_edge("OFFERS", ref, flavor_ref)
-            offered.setdefault(("Flavor", flavor.uuid), []).append(flavor_ref)
-        for image in service.images:
-            # An image may be offered by several compute services of its provider: one node.
-            props = image.model_dump(by_alias=True, exclude={"description"})
-            image_ref = self.node(
-                ("Image",),
-                stable_uid("Image", provider_ref[1], image.uuid),
-                image.description,
-                naturalKey=f"{provider_ref[1]}/{image.uuid}",
-                **props,
-            )
-            self.graph.add_edge("OFFERS", ref, image_ref)
-            if image_ref not in offered.setdefault(("Image", image.uuid), []):
-                offered[("Image", image.uuid)].append(image_ref)
-        for network in service.networks:
-            props = network.model_dump(by_alias=True, exclude={"description"})
-            network_ref = self.node(
-                ("Network",),
-                stable_uid("Network", ref[1], network.uuid),
-                network.description,
-                naturalKey=f"{ref[1]}/{network.uuid}",
-                **props,
-            )
-            self.graph.add_edge("OFFERS", ref, network_ref)
-            offered.setdefault(("Network", network.uuid), []).append(network_ref)
-        for volume_type in service.volume_types:
-            vt_ref = self.node(
-                ("VolumeType",),
-                stable_uid("VolumeType", ref[1], volume_type.name),
-                volume_type.description,
-                name=volume_type.name,
-                qos=volume_type.qos,
-                naturalKey=f"{ref[1]}/{volume_type.name}",
-            )
-            self.graph.add_edge("OFFERS", ref, vt_ref)
+        # Flavors, networks and volume types belong to their service; an image may be offered by
+        # several compute services of its provider, so it is one node keyed within the provider.
+        offers: list[tuple[str, str, list[Any]]] = [
+            ("Flavor", ref[1], list(service.flavors)),
+            ("Image", provider_ref[1], list(service.images)),
+            ("Network", ref[1], list(service.networks)),
+            ("VolumeType", ref[1], list(service.volume_types)),
+        ]
+        for label, scope, resources in offers:
+            for resource in resources:
+                key = resource.name if label == "VolumeType" else resource.uuid
+                props = resource.model_dump(by_alias=True, exclude={"description"})
+                resource_ref = self.node(
+                    (label,), stable_uid(label, scope, key), resource.description, naturalKey=f"{scope}/{key}", **props
+                )
+                self.graph.add_edge("OFFERS", ref, resource_ref)
+                linkable = offered.setdefault((label, key), [])
+                if resource_ref not in linkable:
+                    linkable.append(resource_ref)
         return ref
 
 
