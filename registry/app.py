@@ -10,16 +10,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import httpx
 import neo4j
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 from strawberry.fastapi import BaseContext, GraphQLRouter
 
+from registry.auth import AuthenticationError, TokenVerifier, bearer_token
 from registry.database import apply_constraints, is_ready, open_database
 from registry.settings import Settings, get_settings
 from resolvers.context import RequestContext
 from resolvers.db import Database
+from resolvers.visibility import Scope
 from schema.root import build_schema
 
 log = logging.getLogger("registry")
@@ -48,8 +51,35 @@ async def get_database(request: Request) -> Database:
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-async def graphql_context(database: DatabaseDep) -> GraphQLContext:
-    return GraphQLContext(RequestContext(database=database))
+async def caller_scope(request: Request) -> Scope:
+    """The caller's scope from their bearer token; anonymous without one (when settings allow)."""
+    token = bearer_token(request.headers.get("Authorization"))
+    if token is None:
+        if not request.app.state.settings.anonymous_read_enabled:
+            raise AuthenticationError("a bearer token is required")
+        return Scope.anonymous_caller()
+    verifier: TokenVerifier = request.app.state.verifier
+    return (await verifier.verify(token)).scope()
+
+
+ScopeDep = Annotated[Scope, Depends(caller_scope)]
+
+
+async def graphql_context(database: DatabaseDep, scope: ScopeDep) -> GraphQLContext:
+    return GraphQLContext(RequestContext(database=database, scope=scope))
+
+
+async def refuse_token(request: Request, error: Exception) -> JSONResponse:
+    """401 with a GraphQL-shaped body: the reason, never the token."""
+    reason = error.reason if isinstance(error, AuthenticationError) else "unauthenticated"
+    return JSONResponse(
+        {
+            "data": None,
+            "errors": [{"message": f"UNAUTHENTICATED: {reason}", "extensions": {"code": "UNAUTHENTICATED"}}],
+        },
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
 
 
 async def _apply_constraints_when_reachable(database: Database, done: asyncio.Event) -> None:
@@ -73,6 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = open_database(settings)
         app.state.database = database
+        app.state.settings = settings
+        issuer_http = httpx.AsyncClient(timeout=httpx.Timeout(5.0), follow_redirects=False)
+        app.state.verifier = TokenVerifier(settings, issuer_http)
         app.state.constraints_applied = asyncio.Event()
         # Neo4j may come up after the app (compose, Kubernetes): if it does not answer now, keep
         # trying in the background and report not-ready on /readyz meanwhile, rather than fail.
@@ -83,9 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             task.cancel()
+            await issuer_http.aclose()
             await database.driver.close()
 
     app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_exception_handler(AuthenticationError, refuse_token)
     router: GraphQLRouter[GraphQLContext, None] = GraphQLRouter(
         build_schema(max_depth=settings.max_query_depth),
         context_getter=graphql_context,

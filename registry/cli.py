@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -77,21 +79,54 @@ def _neo4j(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dev_issuer(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from registry.dev_issuer import KeyStore, issuer_app
+
+    app = issuer_app(KeyStore(Path(args.state)), f"http://127.0.0.1:{args.port}")
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    return 0
+
+
+def _dev_token(args: argparse.Namespace) -> int:
+    from registry.dev_issuer import KeyStore, mint
+
+    keys = KeyStore(Path(args.state))
+    base = f"http://127.0.0.1:{args.issuer_port}"
+    groups = list(args.group or [])
+    print(mint(keys, base, realm=args.realm, groups=groups, admin=args.admin, writer=args.writer,
+               subject=args.subject, expires_in=args.expires_in))  # fmt: skip
+    return 0
+
+
 def _dev(args: argparse.Namespace) -> int:
-    """Local Neo4j (unless NEO4J_URI is set) + the example federation + the server with GraphiQL."""
+    """Local Neo4j (unless NEO4J_URI is set) + the example federation + the development issuer
+    + the server with GraphiQL, trusting that issuer."""
+    from registry.dev_issuer import trusted_issuers
+
     server = None
     if "NEO4J_URI" not in os.environ:
         server = _local_neo4j(args)
         server.start()
         os.environ["NEO4J_URI"] = server.uri
+    issuer_port = args.issuer_port
+    issuer = subprocess.Popen(
+        [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
+    )
+    issuers = trusted_issuers(f"http://127.0.0.1:{issuer_port}")
     os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
+    os.environ["REGISTRY_ISSUERS"] = json.dumps([i.model_dump() for i in issuers])
     get_settings.cache_clear()
     try:
         if _load_cmd(argparse.Namespace(file=args.file)) != 0:
             return 2
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
+        print(f"A token: .venv/bin/registry dev-token --group ml-infn   (issuer http://127.0.0.1:{issuer_port})")
         return _serve(args)
     finally:
+        issuer.terminate()
+        issuer.wait(timeout=10)
         if server is not None:
             server.stop()
 
@@ -123,11 +158,29 @@ def main(argv: list[str] | None = None) -> int:
             sub.set_defaults(run=_neo4j)
         else:
             sub.add_argument("--file", default=str(PROJECT / "examples" / "federation.yaml"))
+            sub.add_argument("--issuer-port", type=int, default=8001)
+            sub.add_argument("--state", default=str(STATE / "dev-issuer"), help="the development issuer's keys")
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8000)
             sub.set_defaults(run=_dev)
         sub.add_argument("--home", default=str(STATE / "neo4j"), help="data and pid folder")
         sub.add_argument("--bolt-port", type=int, default=int(os.environ.get("NEO4J_PORT", "7687")))
+
+    dev_issuer = commands.add_parser("dev-issuer", help="serve the development OIDC issuer (discovery + JWKS)")
+    dev_issuer.add_argument("--port", type=int, default=8001)
+    dev_issuer.add_argument("--state", default=str(STATE / "dev-issuer"), help="where its keys are kept")
+    dev_issuer.set_defaults(run=_dev_issuer)
+
+    token = commands.add_parser("dev-token", help="print a token of the development issuer")
+    token.add_argument("--group", action="append", help="a user group the token lists (repeatable)")
+    token.add_argument("--realm", choices=["infn", "egi"], default="infn", help="INFN IAM or EGI Check-in groups")
+    token.add_argument("--admin", action="store_true", help="carry the administrator entitlement")
+    token.add_argument("--writer", action="store_true", help="carry the writer (feeder) entitlement")
+    token.add_argument("--subject", default="developer")
+    token.add_argument("--expires-in", type=int, default=3600, help="seconds")
+    token.add_argument("--issuer-port", type=int, default=8001)
+    token.add_argument("--state", default=str(STATE / "dev-issuer"))
+    token.set_defaults(run=_dev_token)
 
     args = parser.parse_args(argv)
     return int(args.run(args))

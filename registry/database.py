@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import neo4j
 
 from registry.settings import Settings
+from resolvers.constraints import apply_constraints
 from resolvers.db import Database
 
-CONSTRAINTS = Path(__file__).resolve().parent.parent / "schema" / "constraints.cypher"
+__all__ = ["apply_constraints", "is_ready", "open_database"]
 
 
 def open_database(settings: Settings) -> Database:
@@ -22,22 +20,6 @@ def open_database(settings: Settings) -> Database:
         user_agent="federation-registry",
     )
     return Database(driver=driver, name=settings.neo4j_database)
-
-
-def constraint_statements(path: Path = CONSTRAINTS) -> list[str]:
-    """The statements of a .cypher file: `//` comments dropped, split on `;`."""
-    text = re.sub(r"//[^\n]*", "", path.read_text())
-    return [s.strip() for s in text.split(";") if s.strip()]
-
-
-async def apply_constraints(database: Database) -> int:
-    """Create every constraint and index that is missing (all are IF NOT EXISTS); returns how many ran.
-
-    Schema commands cannot share a transaction with each other in Neo4j, so each runs on its own."""
-    statements = constraint_statements()
-    for statement in statements:
-        await database.write([(statement, {})], metadata={"app": "federation-registry", "op": "constraints"})
-    return len(statements)
 
 
 async def is_ready(database: Database) -> bool:

@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Literal
+from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr
+import yaml
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IssuerSettings(BaseModel):
+    """One trusted OpenID Connect issuer. Tokens from any issuer not listed are refused."""
+
+    url: str = Field(description="The issuer, exactly as tokens carry it in `iss`.")
+    audiences: list[str] = Field(min_length=1, description="Accepted `aud` values; a token must carry one.")
+    groups_claim: str = Field("groups", description="The claim listing the caller's groups and entitlements.")
+    group_pattern: str = Field(
+        r"(?P<group>.+)",
+        description="Regex with a `group` capture that turns a claim value into a user group name; values "
+        "that do not match are not groups (EGI Check-in: see README).",
+    )
+    admin_entitlements: list[str] = Field([], description="Claim values that make the caller an administrator.")
+    writer_entitlements: list[str] = Field([], description="Claim values that make the caller a writer (the feeder).")
+    identity_provider: str | None = Field(
+        None,
+        description="Endpoint of the IdentityProvider whose user groups this issuer asserts (default: `url`).",
+    )
+
+    @field_validator("group_pattern")
+    @classmethod
+    def _has_group_capture(cls, value: str) -> str:
+        if "group" not in re.compile(value).groupindex:
+            raise ValueError("group_pattern needs a named capture `group`")
+        return value
+
+    @property
+    def graph_endpoint(self) -> str:
+        return self.identity_provider or self.url
 
 
 class Settings(BaseSettings):
@@ -27,9 +60,35 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(None, description="Serve GraphiQL at /graphql; default: on in development.")
     max_query_depth: int = Field(15, ge=2)
 
+    issuers: list[IssuerSettings] = Field([], description="Trusted issuers (JSON in REGISTRY_ISSUERS).")
+    issuers_file: Path | None = Field(None, description="A YAML file with `issuers: [...]`, added to `issuers`.")
+    anonymous_read: bool | None = Field(
+        None, description="Let callers without a token read the public catalogue; default: on in development."
+    )
+    token_leeway_s: float = Field(30.0, ge=0, le=300, description="Clock skew allowed on exp, nbf and iat.")
+    jwks_refresh_min_interval_s: float = Field(
+        60.0, ge=0, description="An unknown `kid` refetches an issuer's keys at most this often."
+    )
+    jwks_max_age_s: float = Field(3600.0, gt=0, description="Keys are refetched after this long anyway.")
+
+    @model_validator(mode="after")
+    def _read_issuers_file(self) -> Self:
+        if self.issuers_file is not None:
+            data = yaml.safe_load(self.issuers_file.read_text()) or {}
+            listed = [IssuerSettings.model_validate(i) for i in data.get("issuers", [])]
+            self.issuers = [*self.issuers, *listed]
+        urls = [i.url for i in self.issuers]
+        if len(urls) != len(set(urls)):
+            raise ValueError("an issuer is listed twice")
+        return self
+
     @property
     def graphiql_enabled(self) -> bool:
         return self.graphiql if self.graphiql is not None else self.environment == "development"
+
+    @property
+    def anonymous_read_enabled(self) -> bool:
+        return self.anonymous_read if self.anonymous_read is not None else self.environment == "development"
 
 
 @lru_cache

@@ -32,8 +32,8 @@ class RequestContext:
 
     @property
     def params(self) -> dict[str, Any]:
-        """Parameters every statement of the request may read (`p.today`, and later the caller)."""
-        return {"today": self.today}
+        """Parameters every statement of the request may read: `p.today` and the caller, `p.scope`."""
+        return {"today": self.today, "scope": self.scope.parameter()}
 
     def loader(self, walk: Walk, where: Mapping[str, Any] | None = None) -> WalkLoader:
         """The request's loader for this walk and filter (created on first use)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 # Per label: filter name -> predicate over the node `n` and the filter value `$v`.
 # `$v` is rewritten to the parameter that carries the value; `p.today` is the server's date.
+# Variables of subqueries are prefixed `flt_` so they can never capture a variable of the walk.
 _NAME = {
     "ids": "n.uid IN $v",
     "name": "n.name = $v",
@@ -25,7 +26,7 @@ PREDICATES: dict[str, dict[str, str]] = {
         **_NAME,
         "provider_id": "EXISTS { (n)<-[:DIVIDED_INTO]-(:Provider {uid: $v}) }",
         "identity_endpoint": "EXISTS { (n)-[:SUPPLIES]->(:IdentityService {endpoint: $v}) }",
-        "country": "EXISTS { (n)-[:LOCATED_AT]->(l:Location) WHERE l.country = $v OR l.countryCode = $v }",
+        "country": "EXISTS { (n)-[:LOCATED_AT]->(flt_location:Location) WHERE flt_location.country = $v OR flt_location.countryCode = $v }",
         "public_ip_assignable": "n.publicIpAssignable = $v",
     },
     "Location": {"ids": "n.uid IN $v", "site": "n.site = $v", "country": "(n.country = $v OR n.countryCode = $v)"},
@@ -39,13 +40,13 @@ PREDICATES: dict[str, dict[str, str]] = {
         "doc_uuid": "n.docUuid = $v",
         "in_force": "((n.startDate <= p.today AND p.today <= n.endDate) = $v)",
         "in_force_on": "(n.startDate <= $v AND $v <= n.endDate)",
-        "provider_status": "EXISTS { (n)-[:COVERS]->(:Project)<-[:HOSTS]-(x:Provider) WHERE x.status IN $v }",
+        "provider_status": "EXISTS { (n)-[:COVERS]->(:Project)<-[:HOSTS]-(flt_provider:Provider) WHERE flt_provider.status IN $v }",
     },
     "Project": {
         **_NAME,
         "uuid": "n.uuid = $v",
         "provider_id": "EXISTS { (n)<-[:HOSTS]-(:Provider {uid: $v}) }",
-        "provider_status": "EXISTS { (n)<-[:HOSTS]-(x:Provider) WHERE x.status IN $v }",
+        "provider_status": "EXISTS { (n)<-[:HOSTS]-(flt_provider:Provider) WHERE flt_provider.status IN $v }",
         "user_group_id": "EXISTS { (n)<-[:COVERS]-(:SLA)<-[:AGREES]-(:UserGroup {uid: $v}) }",
         "user_group": "EXISTS { (n)<-[:COVERS]-(:SLA)<-[:AGREES]-(:UserGroup {name: $v.name})"
         "-[:BELONGS_TO]->(:IdentityProvider {endpoint: $v.issuer}) }",

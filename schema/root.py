@@ -24,6 +24,7 @@ from schema.errors import page_errors, should_mask
 from schema.flavor import Flavor
 from schema.identity import IdentityProvider, UserGroup
 from schema.image import Image
+from schema.mutation import Mutation
 from schema.network import Network
 from schema.node import Node, federation
 from schema.pagination import Connection, connection_of, sort_input
@@ -149,6 +150,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     unexpected errors masked (our coded errors pass through)."""
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=[*QUOTA_TYPES.values(), Node],
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
         # Factories, not instances: an extension may keep per-operation state.

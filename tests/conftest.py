@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from prometheus_client import REGISTRY
 
 from registry.app import create_app
 from registry.database import apply_constraints, open_database
+from registry.dev_issuer import KeyStore, issuer_app, issuer_url, mint, trusted_issuers
 from registry.federation_file import FederationFile
 from registry.feeder import load_federation, read_federation
 from registry.local_neo4j import LocalNeo4j
@@ -46,9 +52,50 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
+@dataclass
+class Issuer:
+    """A real OIDC issuer on loopback (the development issuer's app, its keys in a temp folder)."""
+
+    base_url: str
+    keys: KeyStore
+
+    def token(self, *groups: str, realm: str = "infn", admin: bool = False, writer: bool = False, **kw: Any) -> str:
+        return mint(self.keys, self.base_url, realm=realm, groups=list(groups), admin=admin, writer=writer, **kw)
+
+    @property
+    def admin(self) -> str:
+        return self.token(admin=True, subject="admin")
+
+    def url(self, realm: str = "infn") -> str:
+        return issuer_url(self.base_url, realm)
+
+
 @pytest.fixture(scope="session")
-def settings(neo4j_uri: str) -> Settings:
-    return Settings(neo4j_uri=neo4j_uri, environment="production")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    keys = KeyStore(tmp_path_factory.mktemp("issuer"))
+    server = uvicorn.Server(
+        uvicorn.Config(issuer_app(keys, base_url), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield Issuer(base_url, keys)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_uri: str, issuer: Issuer) -> Settings:
+    return Settings(
+        neo4j_uri=neo4j_uri,
+        environment="production",
+        issuers=trusted_issuers(issuer.base_url),
+        anonymous_read=True,
+        jwks_refresh_min_interval_s=1.0,
+    )
 
 
 @pytest.fixture(scope="session")

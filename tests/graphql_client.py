@@ -19,10 +19,19 @@ class Answer:
     statements: int
 
 
-async def ask(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None) -> Answer:
-    """Post one request; fail the test on any GraphQL error; count the Cypher statements it sent."""
+def _headers(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token is not None else {}
+
+
+async def ask(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+) -> Answer:
+    """Post one request (anonymous without a token); fail the test on any GraphQL error; count the
+    Cypher statements it sent."""
     before = read_statements()
-    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=_headers(token)
+    )
     after = read_statements()
     assert response.status_code == 200, response.text
     body = response.json()
@@ -30,8 +39,12 @@ async def ask(client: httpx.AsyncClient, query: str, variables: dict[str, Any] |
     return Answer(body["data"], int(after - before))
 
 
-async def ask_for_errors(client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None) -> list[Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+async def ask_for_errors(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+) -> list[Any]:
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=_headers(token)
+    )
     body = response.json()
     assert body.get("errors"), body
     return list(body["errors"])

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from registry.federation_file import FederationFile
 from resolvers.db import Database
-from tests.conftest import replace_graph
+from tests.conftest import Issuer, replace_graph
 from tests.federations import federations, may_use
 from tests.graphql_client import ask
 
@@ -34,13 +34,13 @@ def _flat(rows: list[dict[str, Any]], via: str) -> set[tuple[str, str]]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(federation=federations())
 async def test_a_project_may_use_exactly_what_the_rule_allows(
-    federation: FederationFile, database: Database, client: httpx.AsyncClient
+    federation: FederationFile, database: Database, client: httpx.AsyncClient, issuer: Issuer
 ) -> None:
     # given any federation
     await replace_graph(database, federation)
 
     # when every project is asked what it may use, across the provider and per region and service
-    answer = await ask(client, PROJECTS)
+    answer = await ask(client, PROJECTS, token=issuer.admin)
 
     # then both views equal the rule, and no project ever sees another project's private resource
     by_uuid = {n["uuid"]: n for n in answer.data["projects"]["nodes"]}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import httpx
 
 from resolvers.db import Database
-from tests.conftest import replace_graph
+from tests.conftest import Issuer, replace_graph
 from tests.federations import GROUP, ISSUER, sized_federation
 from tests.graphql_client import ask, depth, example
 
 
 async def test_matchmaking_costs_the_same_statements_for_2_and_50_providers(
-    database: Database, client: httpx.AsyncClient
+    database: Database, client: httpx.AsyncClient, issuer: Issuer
 ) -> None:
     query, _ = example("1-matchmaking")
     variables = {"group": GROUP, "issuer": ISSUER, "minGpus": 1}
@@ -21,7 +21,7 @@ async def test_matchmaking_costs_the_same_statements_for_2_and_50_providers(
         await replace_graph(database, sized_federation(providers))
 
         # when the matchmaking query runs
-        answer = await ask(client, query, variables)
+        answer = await ask(client, query, variables, token=issuer.admin)
 
         # then every provider's usable GPU flavors come back (the work is really done) ...
         projects = answer.data["userGroup"]["slas"][0]["projects"]

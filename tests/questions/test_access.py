@@ -5,13 +5,16 @@ from __future__ import annotations
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, example
 
 
-async def test_providers_trusting_egi_check_in(client: httpx.AsyncClient, example_federation: FederationFile) -> None:
+async def test_providers_trusting_egi_check_in(
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
+) -> None:
     query, variables = example("3-access")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("biomed", realm="egi"))
 
     [issuer] = answer.data["identityProviders"]["nodes"]
     rows = [
@@ -30,12 +33,12 @@ async def test_providers_trusting_egi_check_in(client: httpx.AsyncClient, exampl
 
 
 async def test_trust_read_from_the_provider_side_carries_the_audience(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query = """{ providers(where: {name: "CLOUD-CNAF"}) { nodes { trusts {
         idpName protocol audience identityProvider { endpoint groupClaim } } } } }"""
 
-    answer = await ask(client, query)
+    answer = await ask(client, query, token=issuer.token("biomed", realm="egi"))
 
     [cnaf] = answer.data["providers"]["nodes"]
     assert [(t["identityProvider"]["endpoint"], t["idpName"], t["audience"]) for t in cnaf["trusts"]] == [

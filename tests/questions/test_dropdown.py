@@ -5,17 +5,18 @@ from __future__ import annotations
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, example
 
 ML_INFN_SLA = "0fcbd87d-5be9-4406-aa11-f19c61015234"
 
 
 async def test_ml_infn_may_deploy_to_three_compute_services(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("7-dropdown")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     rows = [
         (t["sla"]["docUuid"], t["provider"]["name"], t["region"]["name"], t["computeService"]["endpoint"])
@@ -31,12 +32,12 @@ async def test_ml_infn_may_deploy_to_three_compute_services(
 
 
 async def test_the_expired_sla_shows_when_asked_for_its_dates(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query = """query($on: Date!) { userGroup(name: "ml-infn", issuer: "https://iam.cloud.infn.it/") {
         deploymentTargets(where: {on: $on}) { sla { docUuid } provider { name } region { name } } } }"""
 
-    answer = await ask(client, query, {"on": "2023-06-01"})
+    answer = await ask(client, query, {"on": "2023-06-01"}, token=issuer.token("ml-infn"))
 
     rows = [
         (t["sla"]["docUuid"], t["provider"]["name"], t["region"]["name"])
@@ -46,14 +47,15 @@ async def test_the_expired_sla_shows_when_asked_for_its_dates(
 
 
 async def test_providers_in_maintenance_are_left_out_unless_asked_for(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query = """query($status: [ProviderStatus!]) {
       userGroup(name: "vo.access.egi.eu", issuer: "https://aai.egi.eu/auth/realms/egi") {
         deploymentTargets(where: {providerStatus: $status}) { provider { name status } region { name } } } }"""
 
-    default = await ask(client, query)
-    with_maintenance = await ask(client, query, {"status": ["ACTIVE", "MAINTENANCE"]})
+    member = issuer.token("vo.access.egi.eu", realm="egi")
+    default = await ask(client, query, token=member)
+    with_maintenance = await ask(client, query, {"status": ["ACTIVE", "MAINTENANCE"]}, token=member)
 
     def rows(a: dict) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
         targets = a["userGroup"]["deploymentTargets"]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, example, example_files
 
 
 async def test_which_groups_may_use_flavors_with_an_a100(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("8a-groups-using-a100")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.admin)
 
     flavors = answer.data["flavors"]
     assert flavors["totalCount"] == 5
@@ -33,24 +34,26 @@ async def test_which_groups_may_use_flavors_with_an_a100(
 
 
 async def test_which_providers_offer_cuda_images_in_a_region(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("8b-cuda-images-in-region")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.admin)
 
     [region] = answer.data["regions"]["nodes"]
     assert region["provider"]["name"] == "RECAS-BARI"
     assert [i["name"] for s in region["computeServices"] for i in s["images"]] == ["Ubuntu 22.04 CUDA 12"]
 
 
-async def test_browsing_gpu_flavors_page_by_page(client: httpx.AsyncClient, example_federation: FederationFile) -> None:
+async def test_browsing_gpu_flavors_page_by_page(
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
+) -> None:
     query, _ = example("8c-browse-flavors")
     seen: list[tuple[int, str]] = []
     after = None
 
     while True:
-        page = (await ask(client, query, {"after": after})).data["flavors"]
+        page = (await ask(client, query, {"after": after}, token=issuer.admin)).data["flavors"]
         seen += [(e["node"]["gpus"], e["node"]["name"]) for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -62,9 +65,9 @@ async def test_browsing_gpu_flavors_page_by_page(client: httpx.AsyncClient, exam
 
 
 async def test_every_example_query_runs_and_returns_data(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     for path in example_files():
         query, variables = example(path.stem)
-        answer = await ask(client, query, variables)
+        answer = await ask(client, query, variables, token=issuer.admin)
         assert answer.data and all(v is not None for v in answer.data.values()), path.name

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, depth, example
 
 CNAF_R1 = "https://nova.cloud.cnaf.infn.it:8774/v2.1"
@@ -27,13 +28,13 @@ def offers(answer: dict[str, Any]) -> list[tuple[str, str, str, str, list[str], 
 
 
 async def test_ml_infn_gets_the_gpu_flavors_and_cuda_images_its_projects_may_use(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     # given the example federation and the matchmaking query for ml-infn at INFN IAM
     query, variables = example("1-matchmaking")
 
     # when the orchestrator asks once
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     # then only the SLA in force (not the expired CloudVeneto pilot) appears, with exactly the GPU
     # flavors its projects may use: never egi-access's private V100 flavor at CNAF
@@ -49,11 +50,11 @@ async def test_ml_infn_gets_the_gpu_flavors_and_cuda_images_its_projects_may_use
 
 
 async def test_matchmaking_carries_provider_region_quota_and_network_figures(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("1-matchmaking")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     project = answer.data["userGroup"]["slas"][0]["projects"][0]
     assert project["uuid"] == "5de701734d964f0dbacca44c2b546b56"
@@ -81,11 +82,11 @@ async def test_matchmaking_carries_provider_region_quota_and_network_figures(
 
 
 async def test_matchmaking_sends_no_more_statements_than_its_depth(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("1-matchmaking")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     # one statement per level that reads the graph: userGroup, slas, projects, provider+regions,
     # location+services, flavors+images+quotas+networks
@@ -94,25 +95,25 @@ async def test_matchmaking_sends_no_more_statements_than_its_depth(
 
 
 async def test_a_group_unknown_at_that_issuer_gets_null(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     # ml-infn exists at INFN IAM, not at EGI Check-in
     query, _ = example("1-matchmaking")
     variables = {"group": "ml-infn", "issuer": "https://aai.egi.eu/auth/realms/egi", "minGpus": 1}
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     assert answer.data == {"userGroup": None}
 
 
 async def test_a_project_with_quota_in_one_region_sees_nothing_shared_in_the_other(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     # egi-access holds quotas in CNAF RegionOne only
     query, _ = example("1-matchmaking")
     variables = {"group": "vo.access.egi.eu", "issuer": "https://aai.egi.eu/auth/realms/egi", "minGpus": 1}
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("vo.access.egi.eu", realm="egi"))
 
     assert offers(answer.data) == [
         ("53673740-2ce8-42c3-9318-c9b7329f8333", "CLOUD-CNAF", "RegionOne", CNAF_R1,

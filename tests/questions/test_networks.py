@@ -5,15 +5,16 @@ from __future__ import annotations
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, example
 
 
 async def test_public_and_default_private_networks_of_egi_access(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("4-networks")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("vo.access.egi.eu", realm="egi"))
 
     rows = [
         (project["name"], region["region"]["name"], [n["name"] for n in service["public"]],

@@ -5,17 +5,18 @@ from __future__ import annotations
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, example
 
 
 async def test_biomed_quotas_per_project_and_service(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     # given biomed's projects at ReCaS-Bari and CloudVeneto
     query, variables = example("2-quotas")
 
     # when the quotas are asked for
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("biomed", realm="egi"))
 
     # then each quota record comes with its kind, its figures (−1: unlimited) and its service
     rows = [

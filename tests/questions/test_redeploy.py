@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from registry.federation_file import FederationFile
+from tests.conftest import Issuer
 from tests.graphql_client import ask, example
 
 
@@ -20,11 +21,11 @@ def bundle(project: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, int]
 
 
 async def test_from_region_name_and_identity_endpoint(
-    client: httpx.AsyncClient, example_federation: FederationFile
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("6a-redeploy-by-region")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     [region] = answer.data["regions"]["nodes"]
     assert region["provider"]["name"] == "CLOUD-CNAF"
@@ -35,10 +36,12 @@ async def test_from_region_name_and_identity_endpoint(
     ]
 
 
-async def test_from_provider_id_and_group_id(client: httpx.AsyncClient, example_federation: FederationFile) -> None:
+async def test_from_provider_id_and_group_id(
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
+) -> None:
     query, variables = example("6b-redeploy-by-provider")
 
-    answer = await ask(client, query, variables)
+    answer = await ask(client, query, variables, token=issuer.token("ml-infn"))
 
     [project] = answer.data["provider"]["projects"]
     assert bundle(project) == [

@@ -1,0 +1,152 @@
+"""A development OpenID Connect issuer for `make run`: discovery + JWKS on loopback, and tokens.
+
+It serves two realms that stand in for the example federation's identity providers:
+`<base>/realms/infn` asserts INFN IAM's groups in a `groups` claim, `<base>/realms/egi` asserts EGI
+Check-in's in `eduperson_entitlement` URNs. Its RSA keys are generated at first start and kept in a
+local state folder. The registry trusts it only when configured as an issuer like any other
+(`registry dev` does so); nothing in the service knows it exists.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI, HTTPException
+
+from registry.settings import IssuerSettings
+
+AUDIENCE = "federation-registry"
+ADMIN_GROUP = "registry-admins"
+WRITER_GROUP = "registry-writers"
+
+
+@dataclass(frozen=True)
+class Realm:
+    identity_provider: str  # the IdentityProvider endpoint in the federation graph
+    claim: str
+    value_format: str  # how a group name is written in the claim
+    group_pattern: str
+
+
+REALMS: dict[str, Realm] = {
+    "infn": Realm("https://iam.cloud.infn.it/", "groups", "{group}", r"(?P<group>.+)"),
+    "egi": Realm(
+        "https://aai.egi.eu/auth/realms/egi",
+        "eduperson_entitlement",
+        "urn:mace:egi.eu:group:{group}:role=member#aai.egi.eu",
+        r"urn:mace:egi\.eu:group:(?P<group>[^:#]+)(:role=member)?#aai\.egi\.eu",
+    ),
+}
+
+
+class KeyStore:
+    """The issuer's signing keys in `folder/keys.json`, newest first (private: mode 0600)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "keys.json"
+
+    def private_jwks(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            self.rotate()
+        keys: list[dict[str, Any]] = json.loads(self.path.read_text())
+        return keys
+
+    def rotate(self, *, keep_old: bool = True) -> str:
+        """Add a new current key (the old ones stay published unless keep_old is false); returns its kid."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+        jwk.update(kid=uuid.uuid4().hex, alg="RS256", use="sig")
+        old = json.loads(self.path.read_text()) if keep_old and self.path.exists() else []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.touch(mode=0o600)
+        self.path.write_text(json.dumps([jwk, *old]))
+        return str(jwk["kid"])
+
+    def public_jwks(self) -> dict[str, Any]:
+        private_fields = {"d", "p", "q", "dp", "dq", "qi"}
+        return {"keys": [{k: v for k, v in key.items() if k not in private_fields} for key in self.private_jwks()]}
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        current = self.private_jwks()[0]
+        key = jwt.PyJWK.from_dict(current)
+        return jwt.encode(claims, key.key, algorithm="RS256", headers={"kid": current["kid"]})
+
+
+def issuer_url(base_url: str, realm: str) -> str:
+    return f"{base_url.rstrip('/')}/realms/{realm}"
+
+
+def issuer_app(keys: KeyStore, base_url: str) -> FastAPI:
+    app = FastAPI(title="Federation Registry development issuer", docs_url=None, redoc_url=None)
+
+    @app.get("/realms/{realm}/.well-known/openid-configuration")
+    async def discovery(realm: str) -> dict[str, Any]:
+        if realm not in REALMS:
+            raise HTTPException(404)
+        issuer = issuer_url(base_url, realm)
+        return {
+            "issuer": issuer,
+            "jwks_uri": f"{issuer}/jwks",
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+        }
+
+    @app.get("/realms/{realm}/jwks")
+    async def jwks(realm: str) -> dict[str, Any]:
+        if realm not in REALMS:
+            raise HTTPException(404)
+        return keys.public_jwks()
+
+    return app
+
+
+def mint(
+    keys: KeyStore,
+    base_url: str,
+    *,
+    realm: str = "infn",
+    groups: list[str] = (),  # type: ignore[assignment]
+    admin: bool = False,
+    writer: bool = False,
+    subject: str = "developer",
+    expires_in: int = 3600,
+) -> str:
+    """A token of the realm listing `groups` (and the admin/writer entitlements when asked)."""
+    spec = REALMS[realm]
+    values = [spec.value_format.format(group=g) for g in groups]
+    values += [g for g, wanted in ((ADMIN_GROUP, admin), (WRITER_GROUP, writer)) if wanted]
+    now = int(time.time())
+    claims = {
+        "iss": issuer_url(base_url, realm),
+        "sub": subject,
+        "aud": AUDIENCE,
+        "iat": now,
+        "nbf": now,
+        "exp": now + expires_in,
+        spec.claim: values,
+    }
+    return keys.sign(claims)
+
+
+def trusted_issuers(base_url: str) -> list[IssuerSettings]:
+    """How a registry trusts this issuer's realms (what `registry dev` configures)."""
+    return [
+        IssuerSettings(
+            url=issuer_url(base_url, name),
+            audiences=[AUDIENCE],
+            groups_claim=realm.claim,
+            group_pattern=realm.group_pattern,
+            admin_entitlements=[ADMIN_GROUP],
+            writer_entitlements=[WRITER_GROUP],
+            identity_provider=realm.identity_provider,
+        )
+        for name, realm in REALMS.items()
+    ]

@@ -1,0 +1,31 @@
+"""Who may call a field: declared on the field, checked once by Strawberry, never re-checked by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.permission import BasePermission
+
+from schema.node import federation
+
+
+class IsAdmin(BasePermission):
+    """The caller's token carries an administrator entitlement of its issuer."""
+
+    message = "FORBIDDEN: administrators only"
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - Strawberry reads it per class
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return federation(info).scope.admin
+
+
+class IsWriter(BasePermission):
+    """The caller is an administrator or carries the writer entitlement (the feeder)."""
+
+    message = "FORBIDDEN: writers only"
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - Strawberry reads it per class
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        scope = federation(info).scope
+        return scope.admin or scope.writer
