@@ -26,7 +26,8 @@ PREDICATES: dict[str, dict[str, str]] = {
         **_NAME,
         "provider_id": "EXISTS { (n)<-[:DIVIDED_INTO]-(:Provider {uid: $v}) }",
         "identity_endpoint": "EXISTS { (n)-[:SUPPLIES]->(:IdentityService {endpoint: $v}) }",
-        "country": "EXISTS { (n)-[:LOCATED_AT]->(flt_location:Location) WHERE flt_location.country = $v OR flt_location.countryCode = $v }",
+        "country": "EXISTS { (n)-[:LOCATED_AT]->(flt_location:Location)"
+        " WHERE flt_location.country = $v OR flt_location.countryCode = $v }",
         "public_ip_assignable": "n.publicIpAssignable = $v",
     },
     "Location": {"ids": "n.uid IN $v", "site": "n.site = $v", "country": "(n.country = $v OR n.countryCode = $v)"},
@@ -40,7 +41,8 @@ PREDICATES: dict[str, dict[str, str]] = {
         "doc_uuid": "n.docUuid = $v",
         "in_force": "((n.startDate <= p.today AND p.today <= n.endDate) = $v)",
         "in_force_on": "(n.startDate <= $v AND $v <= n.endDate)",
-        "provider_status": "EXISTS { (n)-[:COVERS]->(:Project)<-[:HOSTS]-(flt_provider:Provider) WHERE flt_provider.status IN $v }",
+        "provider_status": "EXISTS { (n)-[:COVERS]->(:Project)<-[:HOSTS]-(flt_provider:Provider)"
+        " WHERE flt_provider.status IN $v }",
     },
     "Project": {
         **_NAME,
