@@ -140,3 +140,66 @@ def sized_federation(providers: int, *, seed: int = 7) -> FederationFile:
                                       "projects": covered}]}]}],
         "providers": provider_list,
     })  # fmt: skip
+
+
+INFN = "https://iam.cloud.infn.it/"  # the development issuer's realms stand in for these two
+EGI = "https://aai.egi.eu/auth/realms/egi"
+GROUP_NAMES = ("vo.a", "vo.b", "team/c")
+
+
+@st.composite
+def shared_federations(draw: st.DrawFn) -> FederationFile:
+    """A random federation (see `federations`) whose projects are shared out between user groups
+    of two issuers, each group agreeing 0–2 SLAs that cover random projects."""
+    base = draw(federations(max_providers=2))
+    projects = [(p.name, project.uuid) for p in base.providers for project in p.projects]
+    identity_providers = []
+    sla_number = 0
+    for endpoint in (INFN, EGI):
+        groups = []
+        for name in draw(st.lists(st.sampled_from(GROUP_NAMES), unique=True, max_size=3)):
+            slas = []
+            for _ in range(draw(st.integers(0, 2))):
+                covered = draw(st.lists(st.sampled_from(projects), unique=True, max_size=2))
+                slas.append({"docUuid": f"sla-{sla_number}", "startDate": "2024-01-01", "endDate": "2035-12-31",
+                             "projects": [{"provider": p, "project": u} for p, u in covered]})  # fmt: skip
+                sla_number += 1
+            groups.append({"name": name, "slas": slas})
+        identity_providers.append({"endpoint": endpoint, "groupClaim": "groups", "userGroups": groups})
+    data = base.model_dump(by_alias=True, exclude={"identity_providers"})
+    return FederationFile.model_validate({**data, "identityProviders": identity_providers})
+
+
+def entitled(federation: FederationFile, endpoint: str, groups: set[str]) -> dict[str, set[str]]:
+    """What a caller whose token lists `groups` at `endpoint` may see of the group-owned data."""
+    seen: dict[str, set[str]] = {"groups": set(), "slas": set(), "projects": set(), "private": set()}
+    for idp in federation.identity_providers:
+        for group in idp.user_groups:
+            if idp.endpoint == endpoint and group.name in groups:
+                seen["groups"].add(f"{idp.endpoint} {group.name}")
+                for sla in group.slas:
+                    seen["slas"].add(sla.doc_uuid)
+                    seen["projects"] |= {ref.project for ref in sla.projects}
+    for provider in federation.providers:
+        for project in provider.projects:
+            if project.uuid in seen["projects"]:
+                seen["private"] |= {*project.private_flavors, *project.private_images, *project.private_networks}
+    return seen
+
+
+def everything(federation: FederationFile) -> dict[str, set[str]]:
+    all_groups = {f"{i.endpoint} {g.name}" for i in federation.identity_providers for g in i.user_groups}
+    private = {
+        r.uuid
+        for p in federation.providers
+        for region in p.regions
+        for s in region.services
+        for r in [*s.flavors, *s.images, *s.networks]
+        if not r.is_shared
+    }
+    return {
+        "groups": all_groups,
+        "slas": {s.doc_uuid for i in federation.identity_providers for g in i.user_groups for s in g.slas},
+        "projects": {project.uuid for p in federation.providers for project in p.projects},
+        "private": private,
+    }
