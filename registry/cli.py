@@ -32,19 +32,23 @@ async def _load(path: Path) -> int:
     database = open_database(get_settings())
     try:
         await apply_constraints(database)
-        written = await load_federation(database, federation)
+        changes = await load_federation(database, federation)
     finally:
         await database.driver.close()
-    print(f"loaded {path}: {written} nodes")
+    print(
+        f"loaded {path}: created {sum(changes.created.values())}, updated {sum(changes.updated.values())}, "
+        f"removed {sum(changes.removed.values())} nodes"
+    )
     return 0
 
 
 def _load_cmd(args: argparse.Namespace) -> int:
     from registry.feeder import FederationFileError
+    from resolvers.federation_graph import BundleError
 
     try:
         return asyncio.run(_load(Path(args.file)))
-    except FederationFileError as error:
+    except (FederationFileError, BundleError) as error:
         print(f"registry load: {error}", file=sys.stderr)
         return 2
 

@@ -18,6 +18,8 @@ def open_database(settings: Settings) -> Database:
         auth=auth,
         max_connection_pool_size=settings.neo4j_max_pool_size,
         user_agent="federation-registry",
+        # "label/relationship type does not exist" on an empty database is expected, not news.
+        notifications_min_severity="OFF",
     )
     return Database(driver=driver, name=settings.neo4j_database)
 

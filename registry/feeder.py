@@ -1,43 +1,20 @@
-"""Turns a federation file into graph nodes and edges with stable ids, and writes it in one transaction."""
+"""The feeder's file: a whole federation read from YAML or JSON and written through the bundle path."""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from registry.federation_file import FederationFile, ProviderIn, RegionIn, ServiceIn
 from resolvers.db import Database
-from resolvers.graph_writes import FederationGraph, merge_statements
-
-# Ids are derived from natural keys, so loading the same file again updates the same nodes.
-_NAMESPACE = uuid.UUID("6f1c1f6e-1d55-4c47-9b1e-0e7f3c1a5b2d")
-
-SERVICE_LABELS = {
-    "compute": "ComputeService",
-    "blockStorage": "BlockStorageService",
-    "network": "NetworkService",
-    "objectStore": "ObjectStoreService",
-    "identity": "IdentityService",
-}
-QUOTA_LABELS = {
-    "compute": "ComputeQuota",
-    "blockStorage": "BlockStorageQuota",
-    "network": "NetworkQuota",
-    "objectStore": "ObjectStoreQuota",
-}
+from resolvers.federation_file import FederationFile
+from resolvers.federation_graph import federation_graph
+from resolvers.reconcile import Actor, Changes, reconcile
 
 
 class FederationFileError(ValueError):
     """The file is not a valid federation; the message names each bad field by its path."""
-
-
-def stable_uid(*parts: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
 
 
 def read_federation(path: Path) -> FederationFile:
@@ -52,216 +29,10 @@ def read_federation(path: Path) -> FederationFile:
         raise FederationFileError(f"{path}: {problems}") from None
 
 
-class _Builder:
-    def __init__(self, federation: FederationFile, confirmed_at: dt.datetime) -> None:
-        self.federation = federation
-        self.graph = FederationGraph()
-        self.now = confirmed_at
-        self.issuers: dict[str, str] = {}
-        self.projects: dict[tuple[str, str], str] = {}
-
-    def node(self, labels: tuple[str, ...], uid: str, description: str = "", **props: Any) -> tuple[str, str]:
-        clean = {k: v for k, v in props.items() if v is not None}
-        self.graph.add_node(labels, uid, {**clean, "uid": uid, "description": description, "updatedAt": self.now})
-        return labels[0], uid
-
-    def build(self) -> FederationGraph:
-        for idp in self.federation.identity_providers:
-            ref = self.node(
-                ("IdentityProvider",),
-                stable_uid("IdentityProvider", idp.endpoint),
-                idp.description,
-                endpoint=idp.endpoint,
-                groupClaim=idp.group_claim,
-            )
-            self.issuers[idp.endpoint] = ref[1]
-        for provider in self.federation.providers:
-            self.provider(provider)
-        for idp in self.federation.identity_providers:
-            idp_ref = ("IdentityProvider", self.issuers[idp.endpoint])
-            for group in idp.user_groups:
-                group_ref = self.node(
-                    ("UserGroup",),
-                    stable_uid("UserGroup", idp.endpoint, group.name),
-                    group.description,
-                    name=group.name,
-                    naturalKey=f"{idp_ref[1]}/{group.name}",
-                )
-                self.graph.add_edge("BELONGS_TO", group_ref, idp_ref)
-                for sla in group.slas:
-                    sla_ref = self.node(
-                        ("SLA",),
-                        stable_uid("SLA", sla.doc_uuid),
-                        sla.description,
-                        docUuid=sla.doc_uuid,
-                        startDate=sla.start_date,
-                        endDate=sla.end_date,
-                    )
-                    self.graph.add_edge("AGREES", group_ref, sla_ref)
-                    for covered in sla.projects:
-                        project = self.projects.get((covered.provider, covered.project))
-                        if project is None:
-                            raise FederationFileError(
-                                f"SLA {sla.doc_uuid}: no project {covered.project!r} at provider {covered.provider!r}"
-                            )
-                        self.graph.add_edge("COVERS", sla_ref, ("Project", project))
-        return self.graph
-
-    def provider(self, provider: ProviderIn) -> None:
-        ref = self.node(
-            ("Provider",),
-            stable_uid("Provider", provider.name, provider.type),
-            provider.description,
-            name=provider.name,
-            type=provider.type,
-            status=provider.status,
-            isPublic=provider.is_public,
-            supportEmails=list(provider.support_emails),
-        )
-        for trust in provider.trusts:
-            if trust.issuer not in self.issuers:
-                raise FederationFileError(f"provider {provider.name}: trusts unknown issuer {trust.issuer!r}")
-            props = {"idpName": trust.idp_name, "protocol": trust.protocol}
-            if trust.audience is not None:
-                props["audience"] = trust.audience
-            self.graph.add_edge("TRUSTS", ref, ("IdentityProvider", self.issuers[trust.issuer]), **props)
-        services: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        offered: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (label, uuid) -> nodes
-        for region in provider.regions:
-            self.region(ref, region, services, offered)
-        for project in provider.projects:
-            project_ref = self.node(
-                ("Project",),
-                stable_uid("Project", ref[1], project.uuid),
-                project.description,
-                uuid=project.uuid,
-                name=project.name,
-                naturalKey=f"{ref[1]}/{project.uuid}",
-            )
-            self.projects[(provider.name, project.uuid)] = project_ref[1]
-            self.graph.add_edge("HOSTS", ref, project_ref)
-            for label, uuids in (
-                ("Flavor", project.private_flavors),
-                ("Image", project.private_images),
-                ("Network", project.private_networks),
-            ):
-                for resource_uuid in uuids:
-                    targets = offered.get((label, resource_uuid))
-                    if not targets:
-                        raise FederationFileError(
-                            f"project {project.uuid} at {provider.name}: no {label.lower()} {resource_uuid!r}"
-                        )
-                    for target in targets:
-                        self.graph.add_edge("CAN_USE", project_ref, target)
-            for quota in project.quotas:
-                candidates = services.get((quota.region, quota.service), [])
-                if quota.endpoint is not None:
-                    candidates = [c for c in candidates if self.graph.nodes[c[1]].props["endpoint"] == quota.endpoint]
-                if len(candidates) != 1:
-                    raise FederationFileError(
-                        f"project {project.uuid} at {provider.name}: quota on {quota.service} in region "
-                        f"{quota.region!r} matches {len(candidates)} services (name one by endpoint)"
-                    )
-                service_ref = candidates[0]
-                quota_uid = stable_uid("Quota", project_ref[1], service_ref[1], str(quota.per_user), str(quota.usage))
-                quota_ref = self.node(
-                    ("Quota", QUOTA_LABELS[quota.service]),
-                    quota_uid,
-                    quota.description,
-                    kind=quota.service,
-                    perUser=quota.per_user,
-                    usage=quota.usage,
-                    naturalKey=f"{project_ref[1]}/{service_ref[1]}/{quota.per_user}/{quota.usage}",
-                    **quota.figures(),
-                )
-                self.graph.add_edge("HAS_QUOTA", project_ref, quota_ref)
-                self.graph.add_edge("ON", quota_ref, service_ref)
-
-    def region(
-        self,
-        provider_ref: tuple[str, str],
-        region: RegionIn,
-        services: dict[tuple[str, str], list[tuple[str, str]]],
-        offered: dict[tuple[str, str], list[tuple[str, str]]],
-    ) -> None:
-        ref = self.node(
-            ("Region",),
-            stable_uid("Region", provider_ref[1], region.name),
-            region.description,
-            name=region.name,
-            overbookingCpu=region.overbooking_cpu,
-            overbookingRam=region.overbooking_ram,
-            bandwidthIn=region.bandwidth_in,
-            bandwidthOut=region.bandwidth_out,
-            publicIpAssignable=region.public_ip_assignable,
-            naturalKey=f"{provider_ref[1]}/{region.name}",
-        )
-        self.graph.add_edge("DIVIDED_INTO", provider_ref, ref)
-        if region.location is not None:
-            loc = region.location
-            country, code = loc.country_record
-            loc_ref = self.node(
-                ("Location",),
-                stable_uid("Location", loc.site),
-                loc.description,
-                site=loc.site,
-                country=country,
-                countryCode=code,
-                latitude=loc.latitude,
-                longitude=loc.longitude,
-            )
-            self.graph.add_edge("LOCATED_AT", ref, loc_ref)
-        for service in region.services:
-            service_ref = self.service(ref, service, provider_ref, offered)
-            services.setdefault((region.name, service.kind), []).append(service_ref)
-
-    def service(
-        self,
-        region_ref: tuple[str, str],
-        service: ServiceIn,
-        provider_ref: tuple[str, str],
-        offered: dict[tuple[str, str], list[tuple[str, str]]],
-    ) -> tuple[str, str]:
-        label = SERVICE_LABELS[service.kind]
-        ref = self.node(
-            (label, "Service"),
-            stable_uid(label, region_ref[1], service.endpoint),
-            service.description,
-            endpoint=service.endpoint,
-            name=service.name,
-            microversion=service.microversion,
-            dataLocation=service.data_location,
-            naturalKey=f"{region_ref[1]}/{service.kind}/{service.endpoint}",
-        )
-        self.graph.add_edge("SUPPLIES", region_ref, ref)
-        # Flavors, networks and volume types belong to their service; an image may be offered by
-        # several compute services of its provider, so it is one node keyed within the provider.
-        offers: list[tuple[str, str, list[Any]]] = [
-            ("Flavor", ref[1], list(service.flavors)),
-            ("Image", provider_ref[1], list(service.images)),
-            ("Network", ref[1], list(service.networks)),
-            ("VolumeType", ref[1], list(service.volume_types)),
-        ]
-        for label, scope, resources in offers:
-            for resource in resources:
-                key = resource.name if label == "VolumeType" else resource.uuid
-                props = resource.model_dump(by_alias=True, exclude={"description"})
-                resource_ref = self.node(
-                    (label,), stable_uid(label, scope, key), resource.description, naturalKey=f"{scope}/{key}", **props
-                )
-                self.graph.add_edge("OFFERS", ref, resource_ref)
-                linkable = offered.setdefault((label, key), [])
-                if resource_ref not in linkable:
-                    linkable.append(resource_ref)
-        return ref
+FEEDER = Actor(issuer="local", subject="registry load")
 
 
-def federation_graph(federation: FederationFile, *, confirmed_at: dt.datetime | None = None) -> FederationGraph:
-    return _Builder(federation, confirmed_at or dt.datetime.now(dt.UTC)).build()
-
-
-async def load_federation(database: Database, federation: FederationFile) -> int:
-    """Merge the whole federation into Neo4j in ONE write transaction; returns the nodes written."""
+async def load_federation(database: Database, federation: FederationFile, *, actor: Actor = FEEDER) -> Changes:
+    """Reconcile every provider of the file to it in ONE write transaction (the bundle code path)."""
     graph = federation_graph(federation)
-    await database.write(merge_statements(graph), metadata={"app": "federation-registry", "op": "load"})
-    return len(graph.nodes)
+    return await reconcile(database, graph, actor=actor)

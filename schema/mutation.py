@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 
 from resolvers.constraints import apply_constraints
+from schema.bundle import BundleChanges, upsert_provider_bundle
 from schema.node import federation
-from schema.permissions import IsAdmin
+from schema.permissions import IsAdmin, IsWriter
 
 
 @strawberry.type
@@ -17,3 +19,14 @@ class Mutation:
     )
     async def apply_constraints(self, info: strawberry.Info) -> int:
         return await apply_constraints(federation(info).database)
+
+    @strawberry.mutation(
+        permission_classes=[IsWriter],
+        description="Reconcile one provider, with everything under it, to the bundle in ONE transaction: create "
+        "what is new, update what changed, remove what it no longer lists (a region takes its services, a service "
+        "what it offers and the quotas on it, a project its quotas; an SLA left with no project goes too). The "
+        "bundle is `{provider, identityProviders}` in the format of examples/federation.yaml; its SLAs may cover "
+        "only this provider's projects. Sending it twice changes nothing the second time. Writers only.",
+    )
+    async def upsert_provider_bundle(self, info: strawberry.Info, bundle: JSON) -> BundleChanges:
+        return await upsert_provider_bundle(info, bundle)

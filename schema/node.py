@@ -32,6 +32,10 @@ class Node:
     updated_at: dt.datetime | None = strawberry.field(
         default=None, description="When its source last confirmed it (set by the feeder)."
     )
+    added_by: str | None = strawberry.field(default=None, description="Who created it: subject@issuer.")
+    added_at: dt.datetime | None = None
+    changed_by: str | None = strawberry.field(default=None, description="Who last changed it: subject@issuer.")
+    changed_at: dt.datetime | None = None
 
     @classmethod
     def from_row(cls, row: Record) -> Self:

@@ -22,11 +22,11 @@ from prometheus_client import REGISTRY
 from registry.app import create_app
 from registry.database import apply_constraints, open_database
 from registry.dev_issuer import KeyStore, issuer_app, issuer_url, mint, trusted_issuers
-from registry.federation_file import FederationFile
 from registry.feeder import load_federation, read_federation
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
 from resolvers.db import Database
+from resolvers.federation_file import FederationFile
 
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_FEDERATION = PROJECT / "examples" / "federation.yaml"

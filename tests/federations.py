@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from registry.federation_file import FederationFile, ProjectIn, ProviderIn
+from resolvers.federation_file import FederationFile, ProjectIn, ProviderIn
 
 ISSUER = "https://iam.test.example/"
 GROUP = "team/gpu"

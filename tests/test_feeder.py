@@ -10,9 +10,10 @@ import pytest
 import yaml
 
 from registry.cli import main
-from registry.federation_file import FederationFile
 from registry.feeder import FederationFileError, load_federation, read_federation
 from resolvers.db import Database
+from resolvers.federation_file import FederationFile
+from resolvers.federation_graph import BundleError, stable_uid
 from tests.conftest import EXAMPLE_FEDERATION, replace_graph
 
 DUMP = """MATCH (n) OPTIONAL MATCH (n)-[r]->(m)
@@ -112,7 +113,7 @@ async def test_dangling_references_are_refused_before_anything_is_written(
     federation = read_federation(write(tmp_path, data))
     await replace_graph(database, FederationFile())
 
-    with pytest.raises(FederationFileError, match=message):
+    with pytest.raises(BundleError, match=message):
         await load_federation(database, federation)
 
     assert await dump(database) == []
@@ -122,8 +123,6 @@ async def test_a_constraint_violation_midway_leaves_the_graph_as_it_was(database
     # given the example federation, and a stray region that claims CLOUD-CNAF's RegionOne key
     federation = read_federation(EXAMPLE_FEDERATION)
     await replace_graph(database, FederationFile())
-    from registry.feeder import stable_uid
-
     cnaf = stable_uid("Provider", "CLOUD-CNAF", "openstack")
     await database.write(
         [("CREATE (:Region {uid: 'stray', name: 'RegionOne', naturalKey: $key})", {"key": f"{cnaf}/RegionOne"})]

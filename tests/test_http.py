@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from registry.app import create_app
-from registry.federation_file import FederationFile
 from registry.settings import Settings
+from resolvers.federation_file import FederationFile
 from tests.graphql_client import ask, ask_for_errors
 
 

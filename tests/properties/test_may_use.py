@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, given, settings
 
-from registry.federation_file import FederationFile
 from resolvers.db import Database
+from resolvers.federation_file import FederationFile
 from tests.conftest import Issuer, replace_graph
 from tests.federations import federations, may_use
 from tests.graphql_client import ask

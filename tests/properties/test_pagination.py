@@ -6,8 +6,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.federation_file import FederationFile
 from resolvers.db import Database
+from resolvers.federation_file import FederationFile
 from tests.conftest import Issuer, replace_graph
 from tests.graphql_client import ask
 

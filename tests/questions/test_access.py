@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from registry.federation_file import FederationFile
+from resolvers.federation_file import FederationFile
 from tests.conftest import Issuer
 from tests.graphql_client import ask, example
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from registry.federation_file import FederationFile
+from resolvers.federation_file import FederationFile
 from tests.conftest import Issuer
 from tests.graphql_client import ask, depth, example
 

@@ -258,3 +258,27 @@ class IdentityProviderIn(Model):
 class FederationFile(Model):
     identity_providers: list[IdentityProviderIn] = []
     providers: list[ProviderIn] = []
+
+
+class ProviderBundle(Model):
+    """One provider with everything under it, and the identity providers it trusts with their user
+    groups and SLAs (whose projects must be this provider's): what the feeder pushes at a time."""
+
+    provider: ProviderIn
+    identity_providers: list[IdentityProviderIn] = []
+
+    @model_validator(mode="after")
+    def _slas_cover_this_provider(self) -> Self:
+        for i, idp in enumerate(self.identity_providers):
+            for j, group in enumerate(idp.user_groups):
+                for k, sla in enumerate(group.slas):
+                    for covered in sla.projects:
+                        if covered.provider != self.provider.name:
+                            raise ValueError(
+                                f"identityProviders.{i}.userGroups.{j}.slas.{k}: covers a project at "
+                                f"{covered.provider!r}, not at this bundle's provider {self.provider.name!r}"
+                            )
+        return self
+
+    def as_federation(self) -> FederationFile:
+        return FederationFile(identity_providers=self.identity_providers, providers=[self.provider])

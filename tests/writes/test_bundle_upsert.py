@@ -1,0 +1,233 @@
+"""upsertProviderBundle: a whole provider reconciled in one transaction, validated, attributed, atomic."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from registry.feeder import read_federation
+from resolvers.db import Database
+from resolvers.federation_file import FederationFile
+from resolvers.federation_graph import stable_uid
+from tests.bundles import UPSERT, bundle_of, expected_provider, seen_provider, stored_provider
+from tests.conftest import EXAMPLE_FEDERATION, Issuer, replace_graph
+from tests.federations import federations
+from tests.graphql_client import ask, ask_for_errors
+from tests.test_feeder import dump
+
+
+def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {r["label"]: r["count"] for r in rows}
+
+
+@pytest.fixture
+def cnaf() -> dict[str, Any]:
+    return bundle_of(read_federation(EXAMPLE_FEDERATION), "CLOUD-CNAF")
+
+
+async def test_a_new_provider_is_created_and_a_second_upsert_changes_nothing(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    # given an empty registry and the feeder's token
+    await replace_graph(database, FederationFile())
+    feeder = issuer.token(writer=True, subject="feeder")
+
+    # when the feeder pushes CLOUD-CNAF twice
+    first = (await ask(client, UPSERT, {"bundle": cnaf}, token=feeder)).data["upsertProviderBundle"]
+    second = (await ask(client, UPSERT, {"bundle": cnaf}, token=feeder)).data["upsertProviderBundle"]
+
+    # then the first created it all, the second changed nothing, and it reads back as sent
+    assert counts(first["created"]) == {
+        "BlockStorageService": 2, "ComputeService": 2, "Flavor": 12, "IdentityProvider": 2, "IdentityService": 2,
+        "Image": 7, "Location": 1, "Network": 5, "NetworkService": 2, "ObjectStoreService": 1, "Project": 2,
+        "Provider": 1, "Quota": 16, "Region": 2, "SLA": 2, "UserGroup": 2, "VolumeType": 3,
+    }  # fmt: skip
+    assert first["changed"] and first["removed"] == [] and first["updated"] == []
+    assert second == {"created": [], "updated": [], "removed": [], "edgesCreated": 0, "edgesRemoved": 0,
+                      "changed": False}  # fmt: skip
+    stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
+    assert stored is not None and seen_provider(stored) == expected_provider(cnaf)
+
+
+async def test_what_the_bundle_no_longer_lists_is_removed_with_what_hangs_off_it(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    # given CLOUD-CNAF as the example federation has it
+    await replace_graph(database, read_federation(EXAMPLE_FEDERATION))
+    edited = copy.deepcopy(cnaf)
+    edited["provider"]["regions"] = [r for r in edited["provider"]["regions"] if r["name"] != "RegionTwo"]
+    left = {
+        kind: {x["uuid"] for r in edited["provider"]["regions"] for s in r["services"] for x in s.get(kind, [])}
+        for kind in ("flavors", "images", "networks")
+    }
+    for project in edited["provider"]["projects"]:
+        project["quotas"] = [q for q in project["quotas"] if q["region"] != "RegionTwo"]
+        for kind in ("flavors", "images", "networks"):
+            key = "private" + kind.title()
+            project[key] = [u for u in project.get(key, []) if u in left[kind]]
+    edited["provider"]["regions"][0]["services"][0]["flavors"][0]["vcpus"] += 1
+
+    # when RegionTwo is dropped from the bundle and one flavor grows a vCPU
+    changes = (await ask(client, UPSERT, {"bundle": edited}, token=issuer.admin)).data["upsertProviderBundle"]
+
+    # then RegionTwo went with its five services, what they offered and the quotas on them
+    removed = counts(changes["removed"])
+    assert removed["Region"] == 1
+    assert {k: removed[k] for k in ("ComputeService", "BlockStorageService", "NetworkService", "IdentityService")} == {
+        "ComputeService": 1, "BlockStorageService": 1, "NetworkService": 1, "IdentityService": 1,
+    }  # fmt: skip
+    assert removed["Quota"] > 0 and removed["Flavor"] > 0
+    assert counts(changes["updated"]) == {"Flavor": 1}
+    assert changes["created"] == []
+    stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
+    assert stored is not None and seen_provider(stored) == expected_provider(edited)
+    # and the other providers are untouched
+    assert await stored_provider(client, issuer.admin, "RECAS-BARI") is not None
+
+
+async def test_attribution_records_who_added_and_who_changed(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    await replace_graph(database, FederationFile())
+    await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.token(writer=True, subject="feeder"))
+    edited = copy.deepcopy(cnaf)
+    edited["provider"]["regions"][0]["services"][0]["flavors"][0]["ram"] = 999
+
+    await ask(client, UPSERT, {"bundle": edited}, token=issuer.token(admin=True, subject="alice"))
+
+    flavors = (await ask(client, "{ flavors(first: 100) { nodes { uuid addedBy changedBy addedAt changedAt } } }",
+                         token=issuer.admin)).data["flavors"]["nodes"]  # fmt: skip
+    changed_uuid = edited["provider"]["regions"][0]["services"][0]["flavors"][0]["uuid"]
+    who = {f["uuid"]: (f["addedBy"], f["changedBy"]) for f in flavors}
+    feeder, alice = f"feeder@{issuer.url()}", f"alice@{issuer.url()}"
+    assert who.pop(changed_uuid) == (feeder, alice)
+    assert set(who.values()) == {(feeder, feeder)}
+
+
+BAD_EDITS = {
+    "a GPU model without GPUs": (
+        lambda b: b["provider"]["regions"][0]["services"][0]["flavors"][0].update(gpus=0, gpuModel="A100"),
+        "bundle.provider.regions.0.services.0.flavors.0",
+        "gpuModel and gpuVendor must be empty when gpus is 0",
+    ),
+    "an SLA that ends before it starts": (
+        lambda b: b["identityProviders"][0]["userGroups"][0]["slas"][0].update(startDate="2036-01-01"),
+        "bundle.identityProviders.0.userGroups.0.slas.0",
+        "startDate must be before endDate",
+    ),
+    "an unknown country": (
+        lambda b: b["provider"]["regions"][0]["location"].update(country="Narnia"),
+        "bundle.provider.regions.0.location.country",
+        "'Narnia' is not an ISO 3166 country name or code",
+    ),
+    "a negative quota other than -1": (
+        lambda b: b["provider"]["projects"][0]["quotas"][0].update(cores=-3),
+        "bundle.provider.projects.0.quotas.0.cores",
+        "greater than or equal to -1",
+    ),
+    "a malformed URL": (
+        lambda b: b["provider"]["regions"][0]["services"][0].update(endpoint="nova:8774"),
+        "bundle.provider.regions.0.services.0.endpoint",
+        "URL",
+    ),
+    "an SLA covering another provider's project": (
+        lambda b: b["identityProviders"][0]["userGroups"][0]["slas"][0]["projects"][0].update(provider="RECAS-BARI"),
+        "bundle",
+        "covers a project at 'RECAS-BARI'",
+    ),
+    "a private flavor that does not exist": (
+        lambda b: b["provider"]["projects"][0].update(privateFlavors=["nope"]),
+        "bundle",
+        "no flavor 'nope'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_EDITS))
+async def test_bad_input_is_refused_with_its_path_and_changes_nothing(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any], case: str
+) -> None:
+    await replace_graph(database, read_federation(EXAMPLE_FEDERATION))
+    before = await dump(database)
+    edit, field, reason = BAD_EDITS[case]
+    bad = copy.deepcopy(cnaf)
+    edit(bad)
+
+    [error] = await ask_for_errors(client, UPSERT, {"bundle": bad}, token=issuer.admin)
+
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == field
+    assert reason in error["message"]
+    assert "Traceback" not in str(error)
+    assert await dump(database) == before
+
+
+async def test_only_writers_may_upsert(client: httpx.AsyncClient, issuer: Issuer, cnaf: dict[str, Any]) -> None:
+    for token in (None, issuer.token("ml-infn")):
+        [error] = await ask_for_errors(client, UPSERT, {"bundle": cnaf}, token=token)
+        assert error["extensions"] == {"code": "FORBIDDEN"}
+
+
+async def test_a_clash_in_the_last_region_is_a_conflict_and_leaves_the_graph_as_it_was(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    # given an empty registry where something else already holds the key of CLOUD-CNAF's last region
+    await replace_graph(database, FederationFile())
+    provider_uid = stable_uid("Provider", "CLOUD-CNAF", "openstack")
+    await database.write(
+        [("CREATE (:Region {uid: 'other', name: 'RegionTwo', naturalKey: $key})", {"key": f"{provider_uid}/RegionTwo"})]
+    )
+    before = await dump(database)
+
+    # when the bundle is pushed
+    [error] = await ask_for_errors(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)
+
+    # then it is refused as a conflict naming the key, and nothing of it was written
+    assert error["extensions"] == {"code": "CONFLICT"}
+    assert error["message"] == f"CONFLICT: a Region with `naturalKey` = '{provider_uid}/RegionTwo' already exists"
+    assert await dump(database) == before
+
+
+def _provider_bundle(federation: FederationFile) -> dict[str, Any]:
+    return {"provider": federation.providers[0].model_dump(by_alias=True, mode="json", exclude_none=True),
+            "identityProviders": []}  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=federations(max_providers=1), then=federations(max_providers=1), corrupt=st.integers(0, 2))
+async def test_random_bundles_and_edits_read_back_as_sent(
+    first: FederationFile,
+    then: FederationFile,
+    corrupt: int,
+    client: httpx.AsyncClient,
+    database: Database,
+    issuer: Issuer,
+) -> None:
+    await replace_graph(database, FederationFile())
+    # `then` is a random edit of `first`: the same provider P0, with regions, flavors, projects and
+    # quotas added, changed or gone
+    for bundle in (_provider_bundle(first), _provider_bundle(then)):
+        await ask(client, UPSERT, {"bundle": bundle}, token=issuer.admin)
+        stored = await stored_provider(client, issuer.admin, "P0")
+        assert stored is not None and seen_provider(stored) == expected_provider(bundle)
+        again = (await ask(client, UPSERT, {"bundle": bundle}, token=issuer.admin)).data["upsertProviderBundle"]
+        assert again["changed"] is False
+
+    # a malformed version of it changes nothing
+    before = await dump(database)
+    bad = _provider_bundle(then)
+    [
+        lambda b: b["provider"].update(status="sleeping"),
+        lambda b: b["provider"]["regions"][0].update(overbookingCpu=-1),
+        lambda b: b["provider"].update(
+            projects=[{"uuid": "x", "name": "x", "quotas": [{"region": "nowhere", "service": "compute"}]}]
+        ),
+    ][corrupt](bad)
+    [error] = await ask_for_errors(client, UPSERT, {"bundle": bad}, token=issuer.admin)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await dump(database) == before
