@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,8 +21,10 @@ from strawberry.fastapi import BaseContext, GraphQLRouter
 from registry.auth import AuthenticationError, TokenVerifier, bearer_token
 from registry.database import apply_constraints, is_ready, open_database
 from registry.settings import Settings, get_settings
+from registry.storage import S3DocumentStore
 from resolvers.context import RequestContext
 from resolvers.db import Database
+from resolvers.documents import StorageUnavailable, sweep_unreferenced
 from resolvers.visibility import Scope
 from schema.root import build_schema
 
@@ -65,8 +68,15 @@ async def caller_scope(request: Request) -> Scope:
 ScopeDep = Annotated[Scope, Depends(caller_scope)]
 
 
-async def graphql_context(database: DatabaseDep, scope: ScopeDep) -> GraphQLContext:
-    return GraphQLContext(RequestContext(database=database, scope=scope))
+async def graphql_context(request: Request, database: DatabaseDep, scope: ScopeDep) -> GraphQLContext:
+    return GraphQLContext(
+        RequestContext(
+            database=database,
+            scope=scope,
+            documents=request.app.state.documents,
+            document_max_bytes=request.app.state.settings.document_max_bytes,
+        )
+    )
 
 
 async def refuse_token(request: Request, error: Exception) -> JSONResponse:
@@ -96,6 +106,18 @@ async def _apply_constraints_when_reachable(database: Database, done: asyncio.Ev
             return
 
 
+async def _sweep_documents(database: Database, store: S3DocumentStore, interval_s: float) -> None:
+    """Delete documents no SLA refers to (left by a crash between S3 and Neo4j), now and then."""
+    while True:
+        try:
+            gone = await sweep_unreferenced(database, store, older_than=dt.timedelta(minutes=15))
+            if gone:
+                log.info("swept %d unreferenced SLA documents", gone)
+        except (StorageUnavailable, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
+            log.warning("document sweep failed: %s", error)
+        await asyncio.sleep(interval_s)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -110,12 +132,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Neo4j may come up after the app (compose, Kubernetes): if it does not answer now, keep
         # trying in the background and report not-ready on /readyz meanwhile, rather than fail.
         task = asyncio.create_task(_apply_constraints_when_reachable(database, app.state.constraints_applied))
+        app.state.documents = None
+        sweeper = None
+        if settings.documents_enabled:
+            store = S3DocumentStore(settings)
+            await store.open()
+            app.state.documents = store
+            sweeper = asyncio.create_task(_sweep_documents(database, store, settings.document_sweep_interval_s))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(app.state.constraints_applied.wait()), timeout=10.0)
         try:
             yield
         finally:
             task.cancel()
+            if sweeper is not None:
+                sweeper.cancel()
+                await app.state.documents.close()
             await issuer_http.aclose()
             await database.driver.close()
 
@@ -126,6 +158,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         context_getter=graphql_context,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=settings.graphiql_enabled,
+        # SLA documents arrive as GraphQL multipart uploads; callers authenticate with a bearer header,
+        # which a cross-site form cannot send.
+        multipart_uploads_enabled=True,
     )
     app.include_router(router, prefix="/graphql")
 

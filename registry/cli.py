@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from registry.settings import get_settings
@@ -104,6 +106,16 @@ def _dev_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"nothing answers on 127.0.0.1:{port}")
+
+
 def _dev(args: argparse.Namespace) -> int:
     """Local Neo4j (unless NEO4J_URI is set) + the example federation + the development issuer
     + the server with GraphiQL, trusting that issuer."""
@@ -118,6 +130,22 @@ def _dev(args: argparse.Namespace) -> int:
     issuer = subprocess.Popen(
         [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
     )
+    # SLA documents: an S3-protocol server on loopback (moto's; in-memory, so documents last as long as it
+    # runs), unless an object store is configured already.
+    s3 = None
+    if "REGISTRY_S3_ENDPOINT_URL" not in os.environ:
+        s3 = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(args.s3_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.environ.update(
+            REGISTRY_S3_ENDPOINT_URL=f"http://127.0.0.1:{args.s3_port}",
+            REGISTRY_S3_ACCESS_KEY="dev",
+            REGISTRY_S3_SECRET_KEY="dev-secret",
+            REGISTRY_S3_CREATE_BUCKET="true",
+        )
+        _wait_for_port(args.s3_port)
     issuers = trusted_issuers(f"http://127.0.0.1:{issuer_port}")
     os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
     os.environ["REGISTRY_ISSUERS"] = json.dumps([i.model_dump() for i in issuers])
@@ -129,8 +157,10 @@ def _dev(args: argparse.Namespace) -> int:
         print(f"A token: .venv/bin/registry dev-token --group ml-infn   (issuer http://127.0.0.1:{issuer_port})")
         return _serve(args)
     finally:
-        issuer.terminate()
-        issuer.wait(timeout=10)
+        for child in (issuer, s3):
+            if child is not None:
+                child.terminate()
+                child.wait(timeout=10)
         if server is not None:
             server.stop()
 
@@ -163,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sub.add_argument("--file", default=str(PROJECT / "examples" / "federation.yaml"))
             sub.add_argument("--issuer-port", type=int, default=8001)
+            sub.add_argument("--s3-port", type=int, default=9100, help="the local S3 server's port")
             sub.add_argument("--state", default=str(STATE / "dev-issuer"), help="the development issuer's keys")
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8000)

@@ -71,6 +71,16 @@ class Settings(BaseSettings):
     )
     jwks_max_age_s: float = Field(3600.0, gt=0, description="Keys are refetched after this long anyway.")
 
+    s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint; unset: AWS itself.")
+    s3_bucket: str = "sla-documents"
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_create_bucket: bool = Field(False, description="Create the bucket at start if it is missing.")
+    document_max_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Largest SLA document accepted.")
+    download_url_ttl_s: int = Field(300, gt=0, le=7 * 24 * 3600, description="Lifetime of a download link.")
+    document_sweep_interval_s: float = Field(3600.0, gt=0, description="How often unreferenced objects are swept.")
+
     @model_validator(mode="after")
     def _read_issuers_file(self) -> Self:
         if self.issuers_file is not None:
@@ -85,6 +95,11 @@ class Settings(BaseSettings):
     @property
     def graphiql_enabled(self) -> bool:
         return self.graphiql if self.graphiql is not None else self.environment == "development"
+
+    @property
+    def documents_enabled(self) -> bool:
+        """SLA documents need an object store: an endpoint or credentials must be configured."""
+        return self.s3_endpoint_url is not None or self.s3_access_key is not None
 
     @property
     def anonymous_read_enabled(self) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resolvers.db import Database, Record, StatementBatcher, freeze, today
+from resolvers.documents import DocumentStore
 from resolvers.loaders.walk import Walk, WalkLoader
 from resolvers.visibility import Scope
 
@@ -18,6 +19,8 @@ class RequestContext:
 
     database: Database
     scope: Scope = field(default_factory=Scope)
+    documents: DocumentStore | None = None  # None: document storage is not configured
+    document_max_bytes: int = 20 * 1024 * 1024
     today: dt.date = field(default_factory=today)
     batcher: StatementBatcher = field(init=False)
     _loaders: dict[Hashable, WalkLoader] = field(default_factory=dict, init=False)

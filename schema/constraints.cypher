@@ -42,3 +42,4 @@ CREATE INDEX region_name IF NOT EXISTS FOR (n:Region) ON (n.name);
 CREATE INDEX flavor_gpus IF NOT EXISTS FOR (n:Flavor) ON (n.gpus);
 CREATE INDEX flavor_name IF NOT EXISTS FOR (n:Flavor) ON (n.name);
 CREATE INDEX image_name IF NOT EXISTS FOR (n:Image) ON (n.name);
+CREATE INDEX sla_document_key IF NOT EXISTS FOR (n:SLA) ON (n.documentKey);

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from resolvers.constraints import apply_constraints
 from schema.bundle import BundleChanges, upsert_provider_bundle
+from schema.documents import delete_sla_document, upload_sla_document
 from schema.node import federation
 from schema.permissions import IsAdmin, IsWriter
+from schema.sla import SLADocument
 
 
 @strawberry.type
@@ -30,3 +33,18 @@ class Mutation:
     )
     async def upsert_provider_bundle(self, info: strawberry.Info, bundle: JSON) -> BundleChanges:
         return await upsert_provider_bundle(info, bundle)
+
+    @strawberry.mutation(
+        permission_classes=[IsWriter],
+        description="Upload the signed document of an SLA (a PDF, as a GraphQL multipart upload); it replaces the "
+        "previous one. Its SHA-256 is computed here and verified by the object store. Writers only.",
+    )
+    async def upload_sla_document(self, info: strawberry.Info, sla_id: strawberry.ID, file: Upload) -> SLADocument:
+        return await upload_sla_document(info, sla_id, file)
+
+    @strawberry.mutation(
+        permission_classes=[IsWriter],
+        description="Remove the signed document of an SLA; false when it had none. Writers only.",
+    )
+    async def delete_sla_document(self, info: strawberry.Info, sla_id: strawberry.ID) -> bool:
+        return await delete_sla_document(info, sla_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
@@ -12,8 +12,35 @@ from schema.filters import ProjectFilter, where_of
 from schema.node import Node, federation, rows_to
 
 if TYPE_CHECKING:
+    from resolvers.db import Record
     from schema.identity import UserGroup
     from schema.project import Project
+
+
+@strawberry.type(description="The signed SLA document, stored in S3-compatible storage.")
+class SLADocument:
+    sha256: str
+    size_bytes: int
+    media_type: str
+    uploaded_at: dt.datetime
+    key: strawberry.Private[str]
+
+    @strawberry.field(description="A short-lived link to download the document (presigned GET).")
+    async def download_url(self, info: strawberry.Info) -> str | None:
+        store = federation(info).documents
+        return await store.download_url(self.key) if store is not None else None
+
+    @classmethod
+    def from_row(cls, row: Record) -> SLADocument | None:
+        if not row.get("documentKey"):
+            return None
+        return cls(
+            sha256=row["documentSha256"],
+            size_bytes=row["documentSize"],
+            media_type=row["documentMediaType"],
+            uploaded_at=row["documentUploadedAt"],
+            key=row["documentKey"],
+        )
 
 
 @strawberry.type(description="A service level agreement, in force from startDate to endDate (both included).")
@@ -21,6 +48,15 @@ class SLA(Node):
     doc_uuid: str = strawberry.field(description="The id of the signed document (as SLAM knew it).")
     start_date: dt.date
     end_date: dt.date
+    document: SLADocument | None = strawberry.field(
+        default=None, description="The signed document, when one was uploaded (only entitled callers see the SLA)."
+    )
+
+    @classmethod
+    def from_row(cls, row: Record) -> Self:
+        sla = super().from_row(row)
+        sla.document = SLADocument.from_row(row)
+        return sla
 
     @strawberry.field
     async def user_group(self, info: strawberry.Info) -> Annotated[UserGroup, strawberry.lazy("schema.identity")]:

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from moto.server import ThreadedMotoServer
 from prometheus_client import REGISTRY
 
 from registry.app import create_app
@@ -88,13 +89,28 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
 
 
 @pytest.fixture(scope="session")
-def settings(neo4j_uri: str, issuer: Issuer) -> Settings:
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-protocol server on loopback (moto's standalone server)."""
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_uri: str, issuer: Issuer, s3_endpoint: str) -> Settings:
     return Settings(
         neo4j_uri=neo4j_uri,
         environment="production",
         issuers=trusted_issuers(issuer.base_url),
         anonymous_read=True,
         jwks_refresh_min_interval_s=1.0,
+        s3_endpoint_url=s3_endpoint,
+        s3_access_key="test",
+        s3_secret_key="test-secret",
+        s3_create_bucket=True,
+        document_max_bytes=64 * 1024,
     )
 
 
