@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
@@ -231,3 +232,29 @@ async def test_random_bundles_and_edits_read_back_as_sent(
     [error] = await ask_for_errors(client, UPSERT, {"bundle": bad}, token=issuer.admin)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert await dump(database) == before
+
+
+async def test_concurrent_writers_cannot_create_duplicates(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    # given an empty registry, and four writers pushing the same new provider at once
+    await replace_graph(database, FederationFile())
+
+    async def push() -> dict[str, Any]:
+        response = await client.post("/graphql", json={"query": UPSERT, "variables": {"bundle": cnaf}},
+                                     headers={"Authorization": f"Bearer {issuer.admin}"})  # fmt: skip
+        return dict(response.json())
+
+    answers = await asyncio.gather(*(push() for _ in range(4)))
+
+    # then each either landed or was refused as a conflict, and the graph holds one of everything
+    for answer in answers:
+        assert "errors" not in answer or answer["errors"][0]["extensions"]["code"] == "CONFLICT", answer
+    rows = await database.read(
+        "MATCH (n) WITH labels(n) AS labels, coalesce(n.naturalKey, n.uid) AS key, count(*) AS copies "
+        "WHERE copies > 1 RETURN labels, key",
+        {},
+    )
+    assert rows == []
+    stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
+    assert stored is not None and seen_provider(stored) == expected_provider(cnaf)
