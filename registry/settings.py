@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     jwks_max_age_s: float = Field(3600.0, gt=0, description="Keys are refetched after this long anyway.")
 
     s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint; unset: AWS itself.")
+    s3_public_endpoint_url: str | None = Field(
+        None, description="The endpoint download links name, when readers reach the store by another address."
+    )
     s3_bucket: str = "sla-documents"
     s3_region: str = "us-east-1"
     s3_access_key: str | None = None

@@ -23,14 +23,26 @@ class S3DocumentStore:
         self.bucket = settings.s3_bucket
         self._stack = AsyncExitStack()
         self._client: Any = None
+        self._links: Any = None
 
     async def open(self) -> None:
+        self._client = await self._open_client(self.settings.s3_endpoint_url)
+        # Download links must name the store as their reader reaches it (e.g. MinIO behind compose).
+        public = self.settings.s3_public_endpoint_url
+        self._links = await self._open_client(public) if public else self._client
+        if self.settings.s3_create_bucket:
+            try:
+                await self._client.head_bucket(Bucket=self.bucket)
+            except ClientError:
+                await self._client.create_bucket(Bucket=self.bucket)
+
+    async def _open_client(self, endpoint_url: str | None) -> Any:
         session = aioboto3.Session()
         secret = self.settings.s3_secret_key.get_secret_value() if self.settings.s3_secret_key else None
-        self._client = await self._stack.enter_async_context(
+        return await self._stack.enter_async_context(
             session.client(
                 "s3",
-                endpoint_url=self.settings.s3_endpoint_url,
+                endpoint_url=endpoint_url,
                 region_name=self.settings.s3_region,
                 aws_access_key_id=self.settings.s3_access_key,
                 aws_secret_access_key=secret,
@@ -39,11 +51,6 @@ class S3DocumentStore:
                 ),
             )
         )
-        if self.settings.s3_create_bucket:
-            try:
-                await self._client.head_bucket(Bucket=self.bucket)
-            except ClientError:
-                await self._client.create_bucket(Bucket=self.bucket)
 
     async def close(self) -> None:
         await self._stack.aclose()
@@ -65,7 +72,7 @@ class S3DocumentStore:
             raise StorageUnavailable(f"document store: {type(error).__name__}") from None
 
     async def download_url(self, key: str) -> str:
-        url: str = await self._client.generate_presigned_url(
+        url: str = await self._links.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=self.settings.download_url_ttl_s
         )
         return url

@@ -217,3 +217,14 @@ async def test_the_sweep_deletes_only_objects_no_sla_refers_to(
         assert f"{documents.PREFIX}{kept['sha256']}.pdf" in keys
     finally:
         await store.close()
+
+
+async def test_download_links_name_the_public_endpoint_when_one_is_set(
+    settings: Settings, example_federation: FederationFile, issuer: Issuer
+) -> None:
+    app = create_app(settings.model_copy(update={"s3_public_endpoint_url": "https://files.federation.example"}))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        answer = await upload(http, issuer.token(writer=True), ML_INFN_SLA, pdf("public"))
+
+    assert answer["data"]["uploadSlaDocument"]["downloadUrl"].startswith("https://files.federation.example/")
