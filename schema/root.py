@@ -16,10 +16,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from resolvers import catalogue
 from resolvers.loaders import nodes
 from schema import filters
+from schema.edits import EditMutation
 from schema.errors import page_errors, should_mask
 from schema.flavor import Flavor
 from schema.identity import IdentityProvider, UserGroup
@@ -150,7 +152,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     unexpected errors masked (our coded errors pass through)."""
     return strawberry.Schema(
         query=Query,
-        mutation=Mutation,
+        mutation=merge_types("Mutation", (Mutation, EditMutation)),
         types=[*QUOTA_TYPES.values(), Node],
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
         # Factories, not instances: an extension may keep per-operation state.
