@@ -8,7 +8,7 @@ from strawberry.file_uploads import Upload
 
 from resolvers import documents
 from schema.errors import ErrorCode, user_error
-from schema.node import federation
+from schema.node import actor, federation
 from schema.sla import SLADocument
 
 
@@ -19,11 +19,6 @@ def _store(info: strawberry.Info) -> documents.DocumentStore:
     return store
 
 
-def _actor(info: strawberry.Info) -> str:
-    scope = federation(info).scope
-    return f"{scope.subject}@{scope.token_issuer}"
-
-
 async def upload_sla_document(info: strawberry.Info, sla_id: strawberry.ID, file: Upload) -> SLADocument:
     ctx = federation(info)
     store = _store(info)
@@ -31,7 +26,7 @@ async def upload_sla_document(info: strawberry.Info, sla_id: strawberry.ID, file
     content = await file.read(limit + 1)  # type: ignore[attr-defined]
     try:
         doc = documents.inspect(content, getattr(file, "content_type", None), max_bytes=limit)
-        await documents.attach(ctx.database, store, str(sla_id), doc, content, _actor(info))
+        await documents.attach(ctx.database, store, str(sla_id), doc, content, actor(info))
     except documents.DocumentRejected as error:
         raise user_error(ErrorCode.BAD_USER_INPUT, error.field, str(error)) from None
     except documents.SlaNotFound:
@@ -49,6 +44,6 @@ async def upload_sla_document(info: strawberry.Info, sla_id: strawberry.ID, file
 
 async def delete_sla_document(info: strawberry.Info, sla_id: strawberry.ID) -> bool:
     try:
-        return await documents.detach(federation(info).database, _store(info), str(sla_id), _actor(info))
+        return await documents.detach(federation(info).database, _store(info), str(sla_id), actor(info))
     except documents.SlaNotFound:
         raise user_error(ErrorCode.NOT_FOUND, "slaId", "no such SLA") from None

@@ -12,7 +12,7 @@ import strawberry
 from resolvers import edits
 from schema.bundle import LabelCount, _counts
 from schema.errors import ErrorCode, user_error
-from schema.node import federation
+from schema.node import actor, federation
 from schema.permissions import IsWriter
 
 
@@ -23,11 +23,6 @@ class Removed:
 
 def _words(label: str) -> str:
     return "SLA" if label == "SLA" else re.sub(r"(?<!^)(?=[A-Z])", " ", label).lower()
-
-
-def _actor(info: strawberry.Info) -> str:
-    scope = federation(info).scope
-    return f"{scope.subject}@{scope.token_issuer}"
 
 
 def _delete(label: str) -> Any:
@@ -56,7 +51,7 @@ def _edge(edit: edits.EdgeEdit, *, add: bool) -> Any:
     async def resolve(info: strawberry.Info, from_id: strawberry.ID, to_id: strawberry.ID) -> bool:
         try:
             return await edits.edit_edge(
-                federation(info).database, edit, str(from_id), str(to_id), add=add, actor=_actor(info)
+                federation(info).database, edit, str(from_id), str(to_id), add=add, actor=actor(info)
             )
         except edits.NodeNotFound as missing:
             raise user_error(ErrorCode.NOT_FOUND, missing.argument, "no such node") from None

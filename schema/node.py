@@ -18,6 +18,12 @@ def federation(info: strawberry.Info) -> RequestContext:
     return cast("RequestContext", info.context.federation)
 
 
+def actor(info: strawberry.Info) -> str:
+    """Who is writing, as nodes record it: subject@issuer of the caller's token."""
+    scope = federation(info).scope
+    return f"{scope.subject}@{scope.token_issuer}"
+
+
 def _stored_name(python_name: str) -> str:
     if python_name == "id":
         return "uid"

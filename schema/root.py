@@ -29,6 +29,7 @@ from schema.image import Image
 from schema.mutation import Mutation
 from schema.network import Network
 from schema.node import Node, federation
+from schema.node_mutations import NodeMutation
 from schema.pagination import Connection, connection_of, sort_input
 from schema.project import Project
 from schema.provider import Location, Provider, Region
@@ -152,7 +153,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     unexpected errors masked (our coded errors pass through)."""
     return strawberry.Schema(
         query=Query,
-        mutation=merge_types("Mutation", (Mutation, EditMutation)),
+        mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
         types=[*QUOTA_TYPES.values(), Node],
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
         # Factories, not instances: an extension may keep per-operation state.
