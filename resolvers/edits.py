@@ -56,6 +56,7 @@ DELETABLE = (
     "Provider", "Region", "Location", "IdentityProvider", "UserGroup", "SLA", "Project",
     "ComputeService", "BlockStorageService", "NetworkService", "ObjectStoreService", "IdentityService",
     "Flavor", "Image", "Network", "VolumeType", "Quota",
+    "ComputeQuota", "BlockStorageQuota", "NetworkQuota", "ObjectStoreQuota",
 )  # fmt: skip
 
 

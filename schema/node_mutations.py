@@ -73,7 +73,8 @@ def _input(label: str, *, patch: bool) -> Any:
 
 
 def _values(data: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(data).items() if v is not None}
+    """The set fields of an input, named as stored (camelCase) so they merge with stored properties."""
+    return {to_camel(k): v for k, v in vars(data).items() if v is not None}
 
 
 def _refusal(error: Exception, root: str) -> GraphQLError:
@@ -99,7 +100,7 @@ def _create(label: str, input_type: Any) -> Any:
 
     async def resolve(info: strawberry.Info, input: input_type) -> node_type:  # type: ignore[valid-type]
         values = _values(input)
-        parents = {p.argument: str(values.pop(_snake(p.argument))) for p in kind.parents}
+        parents = {p.argument: str(values.pop(p.argument)) for p in kind.parents}
         try:
             row = await node_writes.create_node(federation(info).database, label, parents, values, actor(info))
         except _REFUSED as error:
