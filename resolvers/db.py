@@ -82,6 +82,12 @@ class Database:
             return await session.execute_write(work)
 
 
+async def run_in(tx: neo4j.AsyncManagedTransaction, cypher: str, params: Mapping[str, Any]) -> list[Record]:
+    """One statement inside a write transaction the caller manages, counted like every other."""
+    CYPHER_STATEMENTS.labels("write").inc()
+    return [plain(r) for r in await (await tx.run(cypher, dict(params))).data()]
+
+
 @dataclass
 class Branch:
     """One loader batch: a Cypher fragment reading `p` (its parameters) and ending in

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import neo4j
 
-from resolvers.db import CYPHER_STATEMENTS, Database, plain
+from resolvers.db import Database, run_in
 
 PREFIX = "sla-documents/"
 MEDIA_SIGNATURES = {"application/pdf": b"%PDF-"}
@@ -93,9 +93,8 @@ _REFERENCED = "UNWIND $keys AS key MATCH (s:SLA {documentKey: key}) RETURN DISTI
 
 async def _write(database: Database, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     async def work(tx: neo4j.AsyncManagedTransaction) -> list[dict[str, Any]]:
-        return [plain(r) for r in await (await tx.run(cypher, params)).data()]
+        return await run_in(tx, cypher, params)
 
-    CYPHER_STATEMENTS.labels("write").inc()
     async with database.driver.session(database=database.name) as session:
         return await session.execute_write(work)
 

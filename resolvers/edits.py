@@ -9,7 +9,7 @@ from typing import Any
 
 import neo4j
 
-from resolvers.db import CYPHER_STATEMENTS, Database, plain
+from resolvers.db import Database, run_in
 from resolvers.federation_graph import primary_label
 
 
@@ -100,8 +100,7 @@ RETURN size(doomed) AS matched, nodes_gone + slas_gone + locations_gone AS gone
 """
 
     async def work(tx: neo4j.AsyncManagedTransaction) -> Counter[str] | None:
-        CYPHER_STATEMENTS.labels("write").inc()
-        rows = await (await tx.run(cypher, {"uid": uid})).data()
+        rows = await run_in(tx, cypher, {"uid": uid})
         if not rows or rows[0]["matched"] == 0:  # no such node (the aggregation still yields a row)
             return None
         return Counter(primary_label(labels) for labels in rows[0]["gone"])
@@ -176,9 +175,8 @@ async def edit_edge(
     params = {"source": source_uid, "target": target_uid, "actor": actor, "now": dt.datetime.now(dt.UTC)}
 
     async def work(tx: neo4j.AsyncManagedTransaction) -> dict[str, Any] | None:
-        CYPHER_STATEMENTS.labels("write").inc()
-        rows = await (await tx.run(cypher, params)).data()
-        return plain(rows[0]) if rows else None
+        rows = await run_in(tx, cypher, params)
+        return rows[0] if rows else None
 
     found = await _in_write(database, work)
     if found is None:  # one of the ends is missing: the subquery returned no row

@@ -16,7 +16,7 @@ import neo4j
 from pydantic import BaseModel, ValidationError
 
 from resolvers import federation_file as model
-from resolvers.db import CYPHER_STATEMENTS, Database, plain
+from resolvers.db import Database, run_in
 from resolvers.edits import NodeNotFound
 from resolvers.federation_graph import QUOTA_LABELS, SERVICE_LABELS, check_labels
 
@@ -124,13 +124,13 @@ def _validated(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
 async def _parents(tx: neo4j.AsyncManagedTransaction, kind: Kind, ids: dict[str, str]) -> dict[str, str]:
     found = dict(ids)
     for parent in kind.parents:
-        rows = await (await tx.run(f"MATCH (p:{parent.label} {{uid: $uid}}) RETURN p.uid AS uid",
-                                   {"uid": ids[parent.argument]})).data()  # fmt: skip
+        rows = await run_in(tx, f"MATCH (p:{parent.label} {{uid: $uid}}) RETURN p.uid AS uid",
+                            {"uid": ids[parent.argument]})  # fmt: skip
         if not rows:
             raise NodeNotFound(parent.argument)
     if kind.label == "Image":  # images are keyed within their provider
         provider_of = "MATCH (:ComputeService {uid: $uid})<-[:SUPPLIES]-(:Region)<-[:DIVIDED_INTO]-(p:Provider)"
-        rows = await (await tx.run(f"{provider_of} RETURN p.uid AS uid", {"uid": ids["computeServiceId"]})).data()
+        rows = await run_in(tx, f"{provider_of} RETURN p.uid AS uid", {"uid": ids["computeServiceId"]})
         found["provider"] = rows[0]["uid"] if rows else ids["computeServiceId"]
     return found
 
@@ -145,7 +145,6 @@ async def create_node(
     uid = str(uuid.uuid4())
 
     async def work(tx: neo4j.AsyncManagedTransaction) -> dict[str, Any]:
-        CYPHER_STATEMENTS.labels("write").inc(1 + len(kind.parents))
         parents = await _parents(tx, kind, parent_ids)
         stored = {**props, "uid": uid, "addedBy": actor, "addedAt": now, "changedBy": actor, "changedAt": now}
         key = kind.natural_key(props, parents) if kind.natural_key else None
@@ -157,8 +156,8 @@ async def create_node(
             for i, p in enumerate(kind.parents)
         )
         cypher = f"CREATE (n:{':'.join(kind.labels)}) SET n = $props{links} RETURN properties(n) AS node"
-        rows = await (await tx.run(cypher, {"props": stored, "parents": parent_ids})).data()
-        return plain(rows[0]["node"])
+        rows = await run_in(tx, cypher, {"props": stored, "parents": parent_ids})
+        return rows[0]["node"]
 
     async with database.driver.session(database=database.name) as session:
         return await session.execute_write(work)
@@ -170,19 +169,17 @@ async def update_node(database: Database, label: str, uid: str, patch: dict[str,
     check_labels(kind.labels)
 
     async def work(tx: neo4j.AsyncManagedTransaction) -> dict[str, Any]:
-        CYPHER_STATEMENTS.labels("write").inc(2)
         parent_patterns = [
             f"OPTIONAL MATCH (n)<-[:{p.edge}]-(p{i}:{p.label})" if p.towards_node
             else f"OPTIONAL MATCH (n)-[:{p.edge}]->(p{i}:{p.label})"
             for i, p in enumerate(kind.parents)
         ]  # fmt: skip
         returns = "".join(f", p{i}.uid AS {p.argument}" for i, p in enumerate(kind.parents))
-        rows = await (await tx.run(
-            f"MATCH (n:{kind.label} {{uid: $uid}}) {' '.join(parent_patterns)} RETURN properties(n) AS node{returns}",
-            {"uid": uid})).data()  # fmt: skip
+        read = f"MATCH (n:{kind.label} {{uid: $uid}}) {' '.join(parent_patterns)} RETURN properties(n) AS node{returns}"
+        rows = await run_in(tx, read, {"uid": uid})
         if not rows:
             raise NodeNotFound("id")
-        stored = plain(rows[0]["node"])
+        stored = rows[0]["node"]
         fields = {f.alias or name for name, f in kind.model.model_fields.items()} - set(kind.fixed)
         current = {k: v for k, v in stored.items() if k in fields}
         if label == "Location":
@@ -198,8 +195,8 @@ async def update_node(database: Database, label: str, uid: str, patch: dict[str,
             kept["naturalKey"] = key
         new = {**kept, **props, "changedBy": actor, "changedAt": dt.datetime.now(dt.UTC)}
         write = f"MATCH (n:{kind.label} {{uid: $uid}}) SET n = $props RETURN properties(n) AS node"
-        result = await (await tx.run(write, {"uid": uid, "props": new})).data()
-        return plain(result[0]["node"])
+        result = await run_in(tx, write, {"uid": uid, "props": new})
+        return result[0]["node"]
 
     async with database.driver.session(database=database.name) as session:
         return await session.execute_write(work)

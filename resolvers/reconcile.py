@@ -18,7 +18,7 @@ from typing import Any
 
 import neo4j
 
-from resolvers.db import CYPHER_STATEMENTS, Database, plain
+from resolvers.db import Database, plain, run_in
 from resolvers.federation_graph import EDGE_TYPES, FederationGraph, check_labels, primary_label
 
 # Kept across updates: who made and changed a node, and what S3 holds for an SLA.
@@ -61,11 +61,13 @@ class Changes:
     updated: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)
     edges_created: int = 0
+    edges_updated: int = 0  # same ends, other properties (e.g. a trust's idpName)
     edges_removed: int = 0
 
     @property
     def nothing(self) -> bool:
-        return not (self.created or self.updated or self.removed or self.edges_created or self.edges_removed)
+        edges = self.edges_created or self.edges_updated or self.edges_removed
+        return not (self.created or self.updated or self.removed or edges)
 
 
 @dataclass
@@ -143,6 +145,7 @@ def _edge_rows(
         before = stored.edges.get(key)
         if before is None or before[0] != dict(edge.props):
             changes.edges_created += before is None
+            changes.edges_updated += before is not None
             create.setdefault((edge.type, edge.source[0], edge.target[0]), []).append(
                 {"source": edge.source[1], "target": edge.target[1], "props": dict(edge.props)}
             )
@@ -162,8 +165,7 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
     @neo4j.unit_of_work(timeout=120.0, metadata={"app": "federation-registry", "op": "reconcile", "by": str(actor)})
     async def work(tx: neo4j.AsyncManagedTransaction) -> Changes:
         async def run(cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-            CYPHER_STATEMENTS.labels("write").inc()
-            return await (await tx.run(cypher, params)).data()
+            return await run_in(tx, cypher, params)
 
         changes = Changes()
         now = dt.datetime.now(dt.UTC)

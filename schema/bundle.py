@@ -34,6 +34,7 @@ class BundleChanges:
     updated: list[LabelCount]
     removed: list[LabelCount]
     edges_created: int
+    edges_updated: int
     edges_removed: int
     changed: bool
 
@@ -44,6 +45,7 @@ class BundleChanges:
             updated=_counts(changes.updated),
             removed=_counts(changes.removed),
             edges_created=changes.edges_created,
+            edges_updated=changes.edges_updated,
             edges_removed=changes.edges_removed,
             changed=not changes.nothing,
         )

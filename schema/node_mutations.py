@@ -3,7 +3,6 @@
 # No `from __future__ import annotations`: the inputs and mutations are made by factories, and
 # Strawberry must see their types as objects.
 
-import datetime as dt
 import types
 import typing
 from typing import Any, Literal
@@ -56,8 +55,7 @@ def _input(label: str, *, patch: bool) -> Any:
     defaults: dict[str, Any] = {}
     if not patch:
         for parent in kind.parents:
-            name = "_".join(w.lower() for w in __import__("re").findall(r"[A-Z]?[a-z]+", parent.argument))
-            annotations[name] = strawberry.ID
+            annotations[_snake(parent.argument)] = strawberry.ID
     for name, f in kind.model.model_fields.items():
         if name in node_writes.NESTED or name in kind.fixed:
             continue
@@ -142,4 +140,3 @@ for _label in node_writes.KINDS:
     _FIELDS[f"update_{_name}"] = _update(_label, _input(_label, patch=True))
 
 NodeMutation = strawberry.type(type("NodeMutation", (), dict(_FIELDS)))
-_ = dt  # dates and datetimes reach the inputs through the models' annotations

@@ -17,7 +17,8 @@ QUOTA_KIND = {
 }
 
 UPSERT = """mutation($bundle: JSON!) { upsertProviderBundle(bundle: $bundle) {
-  created { label count } updated { label count } removed { label count } edgesCreated edgesRemoved changed } }"""
+  created { label count } updated { label count } removed { label count }
+  edgesCreated edgesUpdated edgesRemoved changed } }"""
 
 
 def bundle_of(federation: FederationFile, provider: str) -> dict[str, Any]:

@@ -49,8 +49,8 @@ async def test_a_new_provider_is_created_and_a_second_upsert_changes_nothing(
         "Provider": 1, "Quota": 16, "Region": 2, "SLA": 2, "UserGroup": 2, "VolumeType": 3,
     }  # fmt: skip
     assert first["changed"] and first["removed"] == [] and first["updated"] == []
-    assert second == {"created": [], "updated": [], "removed": [], "edgesCreated": 0, "edgesRemoved": 0,
-                      "changed": False}  # fmt: skip
+    assert second == {"created": [], "updated": [], "removed": [], "edgesCreated": 0, "edgesUpdated": 0,
+                      "edgesRemoved": 0, "changed": False}  # fmt: skip
     stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
     assert stored is not None and seen_provider(stored) == expected_provider(cnaf)
 
@@ -85,6 +85,7 @@ async def test_what_the_bundle_no_longer_lists_is_removed_with_what_hangs_off_it
     assert removed["Quota"] > 0 and removed["Flavor"] > 0
     assert counts(changes["updated"]) == {"Flavor": 1}
     assert changes["created"] == []
+    assert changes["edgesUpdated"] == 0
     stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
     assert stored is not None and seen_provider(stored) == expected_provider(edited)
     # and the other providers are untouched
@@ -258,3 +259,18 @@ async def test_concurrent_writers_cannot_create_duplicates(
     assert rows == []
     stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
     assert stored is not None and seen_provider(stored) == expected_provider(cnaf)
+
+
+async def test_a_changed_trust_is_an_edge_update(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    await replace_graph(database, FederationFile())
+    await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)
+    edited = copy.deepcopy(cnaf)
+    edited["provider"]["trusts"][0]["idpName"] = "renamed-idp"
+
+    changes = (await ask(client, UPSERT, {"bundle": edited}, token=issuer.admin)).data["upsertProviderBundle"]
+
+    assert (changes["edgesUpdated"], changes["edgesCreated"], changes["changed"]) == (1, 0, True)
+    stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
+    assert stored is not None and "renamed-idp" in [t["idpName"] for t in stored["trusts"]]
