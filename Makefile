@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install java lint schema
+.PHONY: run test install java lint schema bench
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
@@ -30,6 +30,17 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# Ours vs the floor (hand-written Cypher) vs the peer (@neo4j/graphql on Node.js), same Neo4j, same data.
+# QUICK=1: the infn scale only. Prints a table, then one JSON line. See README, "Performance".
+BENCH_INSTALLED := $(VENV)/.bench-installed
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(BENCH_INSTALLED)
+
+bench: install $(BENCH_INSTALLED)
+	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	$(BIN)/python -m bench.run
 
 schema: install
 	$(BIN)/registry export-schema
