@@ -10,6 +10,7 @@ from typing import Any
 from resolvers.db import Database, Record, StatementBatcher, freeze, today
 from resolvers.documents import DocumentStore
 from resolvers.loaders.walk import Walk, WalkLoader
+from resolvers.projection import properties_for
 from resolvers.visibility import Scope
 
 
@@ -22,6 +23,8 @@ class RequestContext:
     documents: DocumentStore | None = None  # None: document storage is not configured
     document_max_bytes: int = 20 * 1024 * 1024
     today: dt.date = field(default_factory=today)
+    # The stored properties walks return: those the operation names (None: all; set by `select`).
+    properties: tuple[str, ...] | None = None
     batcher: StatementBatcher = field(init=False)
     _loaders: dict[Hashable, WalkLoader] = field(default_factory=dict, init=False)
 
@@ -38,12 +41,19 @@ class RequestContext:
         """Parameters every statement of the request may read: `p.today` and the caller, `p.scope`."""
         return {"today": self.today, "scope": self.scope.parameter()}
 
+    def select(self, names: set[str]) -> None:
+        """Walks of this request return only the properties behind these field names (once per request)."""
+        if self.properties is None:
+            self.properties = properties_for(names)
+
     def loader(self, walk: Walk, where: Mapping[str, Any] | None = None) -> WalkLoader:
         """The request's loader for this walk and filter (created on first use)."""
         cache_key = (walk.name, freeze(dict(where or {})))
         loader = self._loaders.get(cache_key)
         if loader is None:
-            loader = WalkLoader(walk, where, batcher=self.batcher, scope=self.scope, params=self.params)
+            loader = WalkLoader(
+                walk, where, batcher=self.batcher, scope=self.scope, params=self.params, properties=self.properties
+            )
             self._loaders[cache_key] = loader
         return loader
 

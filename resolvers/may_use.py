@@ -114,4 +114,5 @@ WHERE {may_use_service("pr", "n")}""",
     row="{sla: sla {.*}, project: pr {.*}, provider: prov {.*}, region: r {.*}, computeService: n {.*}}",
     order="prov.name, r.name, n.endpoint, sla.docUuid",
     carry=("sla", "pr", "prov", "r"),
+    labels=(("sla", "SLA"), ("pr", "Project"), ("prov", "Provider"), ("r", "Region"), ("n", "ComputeService")),
 )

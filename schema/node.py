@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Self, cast
 
 import strawberry
+
+from resolvers.projection import selected_names
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -15,7 +18,10 @@ if TYPE_CHECKING:
 
 def federation(info: strawberry.Info) -> RequestContext:
     """The request's resolver context (loaders, batcher, caller scope)."""
-    return cast("RequestContext", info.context.federation)
+    ctx = cast("RequestContext", info.context.federation)
+    if ctx.properties is None:  # the first resolver of the request: what will its walks need to read?
+        ctx.select(selected_names(info.operation, info._raw_info.fragments))
+    return ctx
 
 
 def actor(info: strawberry.Info) -> str:
@@ -45,17 +51,40 @@ class Node:
 
     @classmethod
     def from_row(cls, row: Record) -> Self:
-        """Build the type from a node's stored properties (camelCase, as the feeder writes them)."""
+        """Build the type from a node's stored properties (camelCase, as the feeder writes them).
+
+        Walks return only the properties the query names, so a required field the query does not
+        select may be absent: it is set to None, and never read.
+        """
         values: dict[str, Any] = {}
-        for f in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
-            if f.base_resolver is not None:
-                continue
-            value = row.get(_stored_name(f.python_name))
+        for python_name, stored, enum, required in _row_plan(cls):
+            value = row.get(stored)
             if value is None:
+                if required:
+                    values[python_name] = None
                 continue
-            enum = _enum_of(f)
-            values[f.python_name] = enum(value) if enum is not None else value
+            values[python_name] = enum(value) if enum is not None else value
         return cls(**values)
+
+
+_ROW_PLANS: dict[type, list[tuple[str, str, type[Enum] | None, bool]]] = {}
+
+
+def _row_plan(cls: type) -> list[tuple[str, str, type[Enum] | None, bool]]:
+    """Per type, once: (python name, stored name, enum to convert to, required) of its stored fields."""
+    plan = _ROW_PLANS.get(cls)
+    if plan is None:
+        plan = [
+            (f.python_name, _stored_name(f.python_name), _enum_of(f), _required(f))
+            for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+            if f.base_resolver is None
+        ]
+        _ROW_PLANS[cls] = plan
+    return plan
+
+
+def _required(f: Any) -> bool:
+    return bool(f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
 
 
 def _enum_of(f: Any) -> type[Enum] | None:

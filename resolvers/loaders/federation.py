@@ -31,6 +31,7 @@ TRUSTS_BY_PROVIDER = Walk(
     row="{trust: properties(t), provider: prov {.*}, identityProvider: n {.*}}",
     order="n.endpoint",
     carry=("t", "prov"),
+    labels=(("prov", "Provider"),),
 )
 TRUSTS_BY_IDENTITY_PROVIDER = Walk(
     "TrustsByIdentityProvider",
@@ -38,4 +39,5 @@ TRUSTS_BY_IDENTITY_PROVIDER = Walk(
     "Provider",
     row="{trust: properties(t), provider: n {.*}, identityProvider: idp {.*}}",
     carry=("t", "idp"),
+    labels=(("idp", "IdentityProvider"),),
 )

@@ -10,6 +10,7 @@ from aiodataloader import DataLoader
 
 from resolvers.db import Record, freeze
 from resolvers.filters import compile_where
+from resolvers.projection import project
 
 if TYPE_CHECKING:
     from resolvers.db import StatementBatcher
@@ -31,15 +32,19 @@ class Walk:
     order: str = "n.name"
     carry: tuple[str, ...] = ()
     distinct: bool = False
+    # Labels of the variables `row` projects besides `n` (which is `target`), e.g. {"prov": "Provider"}.
+    labels: tuple[tuple[str, str], ...] = ()
 
-    def cypher(self, where_clause: str, visible: str) -> str:
+    def cypher(self, where_clause: str, visible: str, properties: tuple[str, ...] | None = None) -> str:
+        """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property)."""
         keep = "DISTINCT " if self.distinct else ""
+        row = project(self.row, properties, {"n": self.target, **dict(self.labels)})
         return (
             "UNWIND p.keys AS key\n"
             f"{self.match}\n"
             f"WITH {keep}p, key, n{''.join(', ' + v for v in self.carry)}\n"
             f"WHERE {where_clause} AND {visible}\n"
-            f"WITH key, {self.row} AS row ORDER BY {self.order}, n.uid\n"
+            f"WITH key, {row} AS row ORDER BY {self.order}, n.uid\n"
             "WITH key, collect(row) AS rows, null AS total"
         )
 
@@ -55,10 +60,11 @@ class WalkLoader(DataLoader[Hashable, list[Record]]):
         batcher: StatementBatcher,
         scope: Scope,
         params: Mapping[str, Any],
+        properties: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__()
         where_clause, values = compile_where(walk.target, where)
-        self.cypher = walk.cypher(where_clause, scope.predicate(walk.target, "n"))
+        self.cypher = walk.cypher(where_clause, scope.predicate(walk.target, "n"), properties)
         self.params = {**params, "f": values}
         self.batcher = batcher
 
