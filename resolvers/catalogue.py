@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from resolvers.db import Record
+from resolvers.db import BRANCH_PARAMETER, Record
 from resolvers.filters import compile_where
+from resolvers.projection import project
 
 if TYPE_CHECKING:
     from resolvers.db import StatementBatcher
@@ -92,6 +93,8 @@ async def page(
     after: str | None,
     scope: Scope,
     params: Mapping[str, Any],
+    properties: tuple[str, ...] | None = None,
+    with_total: bool = True,
 ) -> Page:
     """One page of `label` nodes and the total that match, in one statement (a wave branch)."""
     if not 0 <= first <= MAX_PAGE_SIZE:
@@ -112,23 +115,27 @@ async def page(
         after_clause = f"(n.{prop} {op} {convert} OR (n.{prop} = {convert} AND n.uid {op} p.after.uid))"
         cursor = {"value": value, "uid": uid}
     direction = "DESC" if descending else "ASC"
-    cypher = f"""CALL (p) {{
+    # The total costs a second pass over every match: only when the query asks for it.
+    count = f"""CALL (p) {{
   MATCH (n:{label}) WHERE {where_clause} AND {visible}
   RETURN count(n) AS total
 }}
-CALL (p) {{
+""" if with_total else "WITH p, null AS total\n"  # fmt: skip
+    cypher = f"""{count}CALL (p) {{
   MATCH (n:{label}) WHERE {where_clause} AND {visible} AND {after_clause}
-  WITH p, n ORDER BY n.{prop} {direction}, n.uid {direction}
-  // LIMIT cannot read a variable: slice the ordered node references, then project only the page.
-  WITH p, collect(n) AS ordered
-  RETURN [n IN ordered[..p.limit] | n {{.*}}] AS rows
+  WITH n ORDER BY n.{prop} {direction}, n.uid {direction}
+  // A parameter, not `p.limit`: LIMIT cannot read variables, and with a limit the planner can stop early.
+  LIMIT {BRANCH_PARAMETER}.limit
+  RETURN collect(n {{.*}}) AS rows
 }}
 WITH null AS key, rows, total"""
+    if properties is not None:  # the cursor needs the sort key, whatever the query reads
+        cypher = project(cypher, tuple(sorted({*properties, prop})), {"n": label})
     found = await batcher.submit(cypher, {**params, "f": values, "after": cursor, "limit": first + 1})
     rows, total = found.get(None, ([], 0))
     return Page(
         rows=rows[:first],
         cursors=[_encode(_sort_value(r, prop), r["uid"]) for r in rows[:first]],
-        total=int(total or 0),
+        total=int(total or 0),  # 0 when not counted: then the query does not read it
         has_next=len(rows) > first,
     )

@@ -22,15 +22,25 @@ Record = dict[str, Any]
 
 # Reads give up rather than hold a Bolt connection forever on a runaway query.
 READ_TIMEOUT_S = 30.0
+READ_ATTEMPTS = 3
+
+
+_TEMPORAL = frozenset({neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time})
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def plain(value: Any) -> Any:
-    """Neo4j values as plain Python: temporal types become datetime/date, maps and lists recurse."""
-    if isinstance(value, dict):
+    """Neo4j values as plain Python: temporal types become datetime/date, maps and lists recurse.
+
+    Exact type checks rather than isinstance: this runs on every value of every answer."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
         return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if kind is list:
         return [plain(v) for v in value]
-    if isinstance(value, (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)):
+    if kind in _TEMPORAL:
         return value.to_native()
     return value
 
@@ -52,17 +62,28 @@ class Database:
     async def read(
         self, cypher: str, params: Mapping[str, Any], *, counter: StatementCount | None = None
     ) -> list[Record]:
-        """One statement in a managed read transaction; records come back as plain dicts."""
+        """One read statement; records come back as plain dicts.
 
-        async def work(tx: neo4j.AsyncManagedTransaction) -> list[Record]:
-            result = await tx.run(cypher, dict(params))
-            return [plain(r.data()) for r in await result.fetch(2**31 - 1)]
-
+        An auto-commit statement rather than a managed transaction: one statement is atomic on its
+        own, and BEGIN/COMMIT would add two round trips to every level of every request. What a
+        managed transaction would add besides, retrying on a transient failure, is done here.
+        """
         CYPHER_STATEMENTS.labels("read").inc()
         if counter is not None:
             counter.value += 1
-        async with self.driver.session(database=self.name) as session:
-            return await session.execute_read(work)
+        query = neo4j.Query(cypher, timeout=READ_TIMEOUT_S)
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                async with self.driver.session(database=self.name, default_access_mode=neo4j.READ_ACCESS) as session:
+                    result = await session.run(query, dict(params))
+                    # Records hold maps, lists and scalars only: zip, not `Record.data()` (which walks
+                    # every value looking for nodes and relationships to convert).
+                    return [plain(dict(zip(r.keys(), r, strict=True))) for r in await result.fetch(2**31 - 1)]
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
+                if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
+                    raise
+                await asyncio.sleep(0.05 * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def write(
         self, statements: Sequence[tuple[str, Mapping[str, Any]]], *, metadata: Mapping[str, Any] | None = None
@@ -86,6 +107,10 @@ async def run_in(tx: neo4j.AsyncManagedTransaction, cypher: str, params: Mapping
     """One statement inside a write transaction the caller manages, counted like every other."""
     CYPHER_STATEMENTS.labels("write").inc()
     return [plain(r) for r in await (await tx.run(cypher, dict(params))).data()]
+
+
+# A branch's own parameter map where `p` cannot be read (LIMIT, SKIP): replaced by `$p<i>` when folded.
+BRANCH_PARAMETER = "$branch"
 
 
 @dataclass
@@ -151,7 +176,8 @@ class StatementBatcher:
     @staticmethod
     def statement(branches: list[Branch]) -> str:
         return "\nUNION ALL\n".join(
-            f"WITH $p{i} AS p\n{b.cypher}\nRETURN {i} AS q, key, rows, total" for i, b in enumerate(branches)
+            f"WITH $p{i} AS p\n{b.cypher.replace(BRANCH_PARAMETER, f'$p{i}')}\nRETURN {i} AS q, key, rows, total"
+            for i, b in enumerate(branches)
         )
 
     @staticmethod

@@ -7,16 +7,19 @@ from functools import partial
 from typing import Any
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.nodes import SelectedField
 
 from resolvers import catalogue
 from resolvers.loaders import nodes
@@ -47,6 +50,17 @@ from schema.sla import SLA
 MAX_DEPTH = 15
 
 
+def _selects(selections: list[Any], name: str) -> bool:
+    """Whether the selection (through its fragments) names the field `name` at its first level."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        elif _selects(selection.selections, name):  # a fragment, inline or spread
+            return True
+    return False
+
+
 def _list_field(label: str, node_type: Any, filter_type: Any, description: str) -> Any:
     order_type = sort_input(label, node_type.__name__)
     build = quota_from_row if node_type is Quota else node_type.from_row
@@ -70,6 +84,8 @@ def _list_field(label: str, node_type: Any, filter_type: Any, description: str) 
                 after=after,
                 scope=ctx.scope,
                 params=ctx.params,
+                properties=ctx.properties,
+                with_total=_selects(info.selected_fields[0].selections, "totalCount"),
             )
         connection = connection_of(node_type, page)
         if node_type is Quota:
@@ -151,6 +167,12 @@ class Query:
 def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     """The registry's schema with its guards: depth, aliases and tokens limited, parsing cached,
     unexpected errors masked (our coded errors pass through)."""
+    # The limits' validation rules are made once, here: the validation cache keys on the rule classes,
+    # and the limiter extensions would make new ones for every request (so it would never hit).
+    limits: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(max_depth, None, None),
+        max_aliases.create_validator(30),
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
@@ -158,8 +180,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
-            partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=30),
+            partial(AddValidationRules, limits),
             partial(MaxTokensLimiter, max_token_count=5000),
             partial(ParserCache, maxsize=256),
             partial(ValidationCache, maxsize=256),
