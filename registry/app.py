@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -16,6 +16,8 @@ import neo4j
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from starlette.types import ASGIApp, Receive, Send
+from starlette.types import Scope as ASGIScope
 from strawberry.fastapi import BaseContext, GraphQLRouter
 
 from registry.auth import AuthenticationError, TokenVerifier, bearer_token
@@ -118,6 +120,28 @@ async def _sweep_documents(database: Database, store: S3DocumentStore, interval_
         await asyncio.sleep(interval_s)
 
 
+class MeasureLatency:
+    """Request latency per route, as plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a
+    task and a stream per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            # Label by the matched route only (bounded cardinality); Strawberry's router reports an empty
+            # path under its prefix, so its requests are labelled by their URL path, which is that prefix.
+            route = scope.get("route")
+            label = (getattr(route, "path", "") or scope["path"]) if route is not None else "unmatched"
+            REQUEST_LATENCY.labels(label, scope["method"]).observe(time.perf_counter() - started)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -164,16 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(router, prefix="/graphql")
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        # Label by the matched route only (bounded cardinality); Strawberry's router reports an empty
-        # path under its prefix, so its requests are labelled by their URL path, which is that prefix.
-        route = request.scope.get("route")
-        label = (getattr(route, "path", "") or request.url.path) if route is not None else "unmatched"
-        REQUEST_LATENCY.labels(label, request.method).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(MeasureLatency)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

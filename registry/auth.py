@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ from resolvers.visibility import Scope
 ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 
 JWKS_FETCHES = Counter("registry_jwks_fetches_total", "Fetches of an issuer's signing keys.", ["issuer"])
+VERIFIED_TTL_S = 60.0
+VERIFIED_MAX = 4096
 TOKENS_REFUSED = Counter("registry_tokens_refused_total", "Access tokens refused, by reason.", ["reason"])
 
 
@@ -72,15 +75,31 @@ class TokenVerifier:
         self.settings = settings
         self.http = http
         self.issuers = {i.url: _IssuerKeys(i) for i in settings.issuers}
+        # Tokens already verified: a client sends the same token with every request, and checking
+        # its signature again (RSA, base64 of ~1 KB) cost ~1 ms each time. Kept until the token
+        # expires, and at most VERIFIED_TTL_S, so a key the issuer withdraws stops working soon.
+        self._verified: OrderedDict[str, tuple[float, Caller]] = OrderedDict()
 
     async def verify(self, token: str) -> Caller:
+        now = time.time()
+        cached = self._verified.get(token)
+        if cached is not None:
+            if now < cached[0]:
+                self._verified.move_to_end(token)
+                return cached[1]
+            del self._verified[token]
         try:
-            return await self._verify(token)
+            caller, expires_at = await self._verify(token)
         except AuthenticationError as error:
             TOKENS_REFUSED.labels(error.reason.split(":")[0]).inc()
             raise
+        self._verified[token] = (min(expires_at, now + VERIFIED_TTL_S), caller)
+        if len(self._verified) > VERIFIED_MAX:
+            self._verified.popitem(last=False)
+        return caller
 
-    async def _verify(self, token: str) -> Caller:
+    async def _verify(self, token: str) -> tuple[Caller, float]:
+        """The caller a token names, and until when (epoch seconds) it stays valid."""
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
@@ -117,7 +136,7 @@ class TokenVerifier:
             raise AuthenticationError("bad signature") from None
         except jwt.PyJWTError as error:
             raise AuthenticationError(f"invalid token: {error}") from None
-        return _caller(issuer.settings, claims)
+        return _caller(issuer.settings, claims), float(claims["exp"])
 
     async def _key(self, issuer: _IssuerKeys, kid: Any) -> jwt.PyJWK:
         if not isinstance(kid, str):

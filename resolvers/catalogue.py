@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from resolvers.constraints import constraint_statements
 from resolvers.db import BRANCH_PARAMETER, Record
 from resolvers.filters import compile_where
 from resolvers.projection import project
@@ -45,6 +47,21 @@ SORT_KEYS: dict[str, dict[str, str]] = {
         )
     },
 }
+
+
+def _single_property_indexes() -> frozenset[tuple[str, str]]:
+    """(label, property) pairs with a range index of their own, read from the constraints file."""
+    found = set()
+    for statement in constraint_statements():
+        match = re.search(r"FOR \(n:(\w+)\) (?:ON \(n\.(\w+)\)|REQUIRE n\.(\w+) IS UNIQUE)", statement)
+        if match:
+            found.add((match.group(1), match.group(2) or match.group(3)))
+    return frozenset(found)
+
+
+ORDERED_INDEXES = _single_property_indexes()
+# Filters that find a few nodes by key: then seeking them beats walking the sort key's index in order.
+LOOKUPS = frozenset({"ids", "uuid", "endpoint", "doc_uuid", "site"})
 
 
 class PageError(ValueError):
@@ -121,8 +138,13 @@ async def page(
   RETURN count(n) AS total
 }}
 """ if with_total else "WITH p, null AS total\n"  # fmt: skip
+    # Walking the sort key's index in order lets the page stop after `first` matches, instead of
+    # matching, then sorting, everything the filter lets through (the planner often picks the latter).
+    # Every node carries its sort keys, so `IS NOT NULL` loses none.
+    in_order = (label, prop) in ORDERED_INDEXES and not LOOKUPS & set(where or {})
+    walk = f"USING INDEX n:{label}({prop}) WHERE n.{prop} IS NOT NULL AND" if in_order else "WHERE"
     cypher = f"""{count}CALL (p) {{
-  MATCH (n:{label}) WHERE {where_clause} AND {visible} AND {after_clause}
+  MATCH (n:{label}) {walk} {where_clause} AND {visible} AND {after_clause}
   WITH n ORDER BY n.{prop} {direction}, n.uid {direction}
   // A parameter, not `p.limit`: LIMIT cannot read variables, and with a limit the planner can stop early.
   LIMIT {BRANCH_PARAMETER}.limit

@@ -46,8 +46,9 @@ def _usable_by_project_on_service(label: str) -> Walk:
         f"{label}sUsableByProjectOnService",
         f"""MATCH (pr:Project {{uid: key.project}}), (s:{service} {{uid: key.service}})
 CALL (pr, s) {{
+  // The quota test does not depend on the resource: once per (project, service), not per resource.
+  WITH pr, s WHERE {holds_limit_quota("pr", "s")}
   MATCH (s)-[:OFFERS]->(n:{label} {{isShared: true}})
-  WHERE {holds_limit_quota("pr", "s")}
   RETURN n
   UNION
   MATCH (pr)-[:CAN_USE]->(n:{label})<-[:OFFERS]-(s)
