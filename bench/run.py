@@ -136,12 +136,11 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 
 def start_ours(neo4j_uri: str, issuers: str) -> subprocess.Popen[bytes]:
-    """Our server as production runs it: one uvicorn process, uvloop + httptools, no access log."""
+    """Our server as production runs it (the Dockerfile's command): `registry serve`, one uvicorn process
+    with uvloop and httptools, no access log."""
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "REGISTRY_ENVIRONMENT": "production", "REGISTRY_ISSUERS": issuers}
     env.pop("REGISTRY_S3_ENDPOINT_URL", None)  # reads only: no document store needed
-    command = [sys.executable, "-m", "uvicorn", "registry.app:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(OURS_PORT), "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-               "--log-level", "warning"]  # fmt: skip
+    command = [sys.executable, "-m", "registry.cli", "serve", "--host", "127.0.0.1", "--port", str(OURS_PORT)]
     process = subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
     _wait_for_port(OURS_PORT, process, "our server")
     return process

@@ -22,7 +22,19 @@ SCHEMA_SDL = PROJECT / "schema" / "schema.graphql"
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    uvicorn.run("registry.app:create_app", factory=True, host=args.host, port=args.port, log_level="info")
+    # uvloop and httptools (uvicorn[standard]); `serve` keeps no access log by default: /metrics
+    # counts requests and their latency.
+    uvicorn.run(
+        "registry.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=getattr(args, "workers", 1),
+        loop="uvloop",
+        http="httptools",
+        access_log=getattr(args, "access_log", True),  # `registry dev` logs each request
+        log_level="info",
+    )
     return 0
 
 
@@ -172,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve /graphql, /healthz, /readyz, /metrics")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (each with its own Neo4j pool)")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(run=_serve)
 
     load = commands.add_parser("load", help="write a federation file into Neo4j (one transaction, idempotent)")
