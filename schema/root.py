@@ -26,6 +26,7 @@ from resolvers.loaders import nodes
 from schema import filters
 from schema.edits import EditMutation
 from schema.errors import page_errors, should_mask
+from schema.execution import FederationExecution
 from schema.flavor import Flavor
 from schema.identity import IdentityProvider, UserGroup
 from schema.image import Image
@@ -178,6 +179,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
         mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
         types=[*QUOTA_TYPES.values(), Node],
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
+        execution_context_class=FederationExecution,
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(AddValidationRules, limits),
