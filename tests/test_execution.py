@@ -1,0 +1,121 @@
+"""The executor's shortcut for stored scalars answers exactly as graphql-core would, errors included."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from schema.execution import FederationExecution, stored_scalars
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+
+
+@strawberry.type
+class Item:
+    name: str
+    note: str | None = None
+    colour: Colour | None = None
+    seen: dt.datetime | None = None
+    count: int = 0
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+def _items() -> list[Item]:
+    return [
+        Item(name="a", note="n", colour=Colour.RED, seen=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC), count=3),
+        Item(name=None, count=1),  # type: ignore[arg-type] - a stored row missing a required property
+        Item(name="c", count="many"),  # type: ignore[arg-type] - a value its type refuses
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self) -> list[Item | None]:
+        return list(_items())
+
+
+QUERY = "{ items { name note colour seen count shout } }"
+
+
+def _execute(execution: type[Any] | None) -> tuple[Any, list[tuple[str, tuple[Any, ...]]]]:
+    schema = strawberry.Schema(query=Query, execution_context_class=execution)
+    result = schema.execute_sync(QUERY)
+    return result.data, sorted((e.message, tuple(e.path or ())) for e in result.errors or [])
+
+
+def test_stored_scalars_answer_like_graphql_core() -> None:
+    # given the same schema executed by graphql-core's executor and by ours
+    # when a list holds a complete item, one missing a required scalar and one with an invalid value
+    ours = _execute(FederationExecution)
+    theirs = _execute(None)
+
+    # then data and errors (message and path) are identical: the invalid items are null, with errors
+    assert ours == theirs
+    data, errors = ours
+    assert data["items"][0] == {
+        "name": "a", "note": "n", "colour": "RED", "seen": "2026-01-02T03:04:05+00:00", "count": 3, "shout": "A"
+    }  # fmt: skip
+    assert data["items"][1] is None and data["items"][2] is None
+    assert [path for _, path in errors] == [("items", 1, "name"), ("items", 2, "count")]
+
+
+def test_only_argument_free_stored_scalars_take_the_shortcut() -> None:
+    schema = strawberry.Schema(query=Query)
+    item = schema._schema.type_map["Item"]
+
+    assert set(stored_scalars(item)) == {"name", "note", "colour", "seen", "count"}  # not `shout`, a resolver
+
+
+# ------------------------------------------------------------------------------ filters from GraphQL input
+
+
+def _sample(graphql_type: Any) -> Any:
+    """A JSON input value for every field of `graphql_type` (a filter, as a client could send it)."""
+    from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, get_nullable_type
+
+    kind = get_nullable_type(graphql_type)
+    if isinstance(kind, GraphQLList):
+        return [_sample(kind.of_type)]
+    if isinstance(kind, GraphQLInputObjectType):
+        return {name: _sample(f.type) for name, f in kind.fields.items()}
+    if isinstance(kind, GraphQLEnumType):
+        return next(iter(kind.values))
+    return {"Int": 2, "Boolean": True, "Date": "2026-01-02", "Float": 1.5}.get(kind.name, "x")
+
+
+def test_filters_built_from_input_equal_strawberrys_own() -> None:
+    from graphql import coerce_input_value
+    from strawberry.types.arguments import convert_argument
+
+    from schema import filters
+    from schema.root import schema
+
+    for cls in filters.Filter.__subclasses__():
+        # given a filter with every field set, coerced by graphql-core as a request's argument would be
+        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+        graphql_type = schema._schema.type_map[definition.name]
+        value = coerce_input_value(_sample(graphql_type), graphql_type)
+
+        # when it is built by our hook and by Strawberry's generic conversion
+        ours = convert_argument(value, cls, schema.schema_converter.scalar_registry, schema.config)
+        hook, definition.from_input = definition.from_input, None
+        try:
+            theirs = convert_argument(value, cls, schema.schema_converter.scalar_registry, schema.config)
+        finally:
+            definition.from_input = hook
+
+        # then both are the same filter, and compile to the same Cypher mapping
+        assert hook is not None
+        assert ours == theirs, cls.__name__
+        assert ours.where() == theirs.where(), cls.__name__  # type: ignore[attr-defined]
+        assert set(ours.where()) == {f.python_name for f in definition.fields}, cls.__name__  # type: ignore[attr-defined]
