@@ -56,29 +56,31 @@ class Node:
         Walks return only the properties the query names, so a required field the query does not
         select may be absent: it is set to None, and never read.
         """
-        values: dict[str, Any] = {}
-        for python_name, stored, enum, required in _row_plan(cls):
-            value = row.get(stored)
-            if value is None:
-                if required:
-                    values[python_name] = None
-                continue
-            values[python_name] = enum(value) if enum is not None else value
+        fields, required = _row_plan(cls)
+        values: dict[str, Any] = dict.fromkeys(required)
+        for stored, value in row.items():
+            target = fields.get(stored)
+            if target is not None and value is not None:
+                python_name, enum = target
+                values[python_name] = enum(value) if enum is not None else value
         return cls(**values)
 
 
-_ROW_PLANS: dict[type, list[tuple[str, str, type[Enum] | None, bool]]] = {}
+# Per type: its stored fields by stored name -> (python name, enum to convert to); its required fields.
+_RowPlan = tuple[dict[str, tuple[str, type[Enum] | None]], tuple[str, ...]]
+_ROW_PLANS: dict[type, _RowPlan] = {}
 
 
-def _row_plan(cls: type) -> list[tuple[str, str, type[Enum] | None, bool]]:
-    """Per type, once: (python name, stored name, enum to convert to, required) of its stored fields."""
+def _row_plan(cls: type) -> _RowPlan:
+    """Per type, once: how a stored row's properties become its fields (by the row's few keys, not its
+    type's many fields: a matchmaking answer builds a few hundred objects)."""
     plan = _ROW_PLANS.get(cls)
     if plan is None:
-        plan = [
-            (f.python_name, _stored_name(f.python_name), _enum_of(f), _required(f))
-            for f in cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
-            if f.base_resolver is None
-        ]
+        stored = [f for f in cls.__strawberry_definition__.fields if f.base_resolver is None]  # type: ignore[attr-defined]
+        plan = (
+            {_stored_name(f.python_name): (f.python_name, _enum_of(f)) for f in stored},
+            tuple(f.python_name for f in stored if _required(f)),
+        )
         _ROW_PLANS[cls] = plan
     return plan
 

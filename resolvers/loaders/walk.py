@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from aiodataloader import DataLoader
@@ -37,16 +38,22 @@ class Walk:
 
     def cypher(self, where_clause: str, visible: str, properties: tuple[str, ...] | None = None) -> str:
         """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property)."""
-        keep = "DISTINCT " if self.distinct else ""
-        row = project(self.row, properties, {"n": self.target, **dict(self.labels)})
-        return (
-            "UNWIND p.keys AS key\n"
-            f"{self.match}\n"
-            f"WITH {keep}p, key, n{''.join(', ' + v for v in self.carry)}\n"
-            f"WHERE {where_clause} AND {visible}\n"
-            f"WITH key, {row} AS row ORDER BY {self.order}, n.uid\n"
-            "WITH key, collect(row) AS rows, null AS total"
-        )
+        return _walk_cypher(self, where_clause, visible, properties)
+
+
+@lru_cache(maxsize=1024)
+def _walk_cypher(walk: Walk, where_clause: str, visible: str, properties: tuple[str, ...] | None) -> str:
+    # Made once per (walk, filter shape, selection): every request of a kind sends the same text.
+    keep = "DISTINCT " if walk.distinct else ""
+    row = project(walk.row, properties, {"n": walk.target, **dict(walk.labels)})
+    return (
+        "UNWIND p.keys AS key\n"
+        f"{walk.match}\n"
+        f"WITH {keep}p, key, n{''.join(', ' + v for v in walk.carry)}\n"
+        f"WHERE {where_clause} AND {visible}\n"
+        f"WITH key, {row} AS row ORDER BY {walk.order}, n.uid\n"
+        "WITH key, collect(row) AS rows, null AS total"
+    )
 
 
 class WalkLoader(DataLoader[Hashable, list[Record]]):
