@@ -20,6 +20,7 @@ from graphql import (
     GraphQLList,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLString,
     Undefined,
     get_nullable_type,
     is_leaf_type,
@@ -59,6 +60,9 @@ def stored_scalars(parent_type: GraphQLObjectType) -> dict[str, StoredScalar]:
         found = {
             name: scalar for name, field in parent_type.fields.items() if (scalar := _stored_scalar(field)) is not None
         }
+        # Clients such as Apollo add `__typename` to every selection: the object type's name, a constant.
+        type_name = parent_type.name
+        found["__typename"] = (lambda _source: type_name, GraphQLString, False)
         _STORED_SCALARS[parent_type] = found
     return found
 

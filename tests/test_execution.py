@@ -89,6 +89,7 @@ def test_lists_of_stored_scalars_answer_like_graphql_core() -> None:
         "{ items { name note colour seen count } }",
         "{ valid { name n2: name ... on Item { count } } items { name count } }",
         "{ valid { name @include(if: false) count } }",
+        "{ __typename valid { __typename name } items { __typename t: __typename count } }",
     ):
         # when our executor and graphql-core's answer it
         ours, theirs = _execute(FederationExecution, query), _execute(None, query)
@@ -103,7 +104,7 @@ def test_only_argument_free_stored_scalars_take_the_shortcut() -> None:
     schema = strawberry.Schema(query=Query)
     item = schema._schema.type_map["Item"]
 
-    assert set(stored_scalars(item)) == {"name", "note", "colour", "seen", "count"}  # not the resolvers
+    assert set(stored_scalars(item)) == {"name", "note", "colour", "seen", "count", "__typename"}  # not resolvers
 
 
 # ------------------------------------------------------------------------------ filters from GraphQL input
