@@ -250,7 +250,9 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
     ours_server = start_ours(database_uri, issuers)
     results = []
     try:
-        connector = aiohttp.TCPConnector(limit=CONCURRENCY * 2)
+        # Idle connections are dropped before the servers drop them (Node and uvicorn close a keep-alive
+        # connection after 5 s idle): reusing one the server is closing fails the request.
+        connector = aiohttp.TCPConnector(limit=CONCURRENCY * 2, keepalive_timeout=2.0)
         async with aiohttp.ClientSession(connector=connector) as session:
             for tier in TIERS:
                 query = (BENCH / "queries" / f"{tier}.graphql").read_text()
