@@ -220,7 +220,7 @@ def _from_input(cls: type, value: Mapping[str, Any], context: InputContext) -> F
     the fields the caller gave (graphql-core has already coerced and validated them).
 
     Strawberry's own conversion visits every field of the input type through its generic machinery,
-    for every list field of every object of the answer: a fifth of a matchmaking request's time."""
+    for every list field of every object of the answer: ~12 % of a matchmaking request's CPU."""
     plan = _input_plan(cls, context)
     kwargs: dict[str, Any] = {}
     where: dict[str, Any] = {}
