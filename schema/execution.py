@@ -4,8 +4,9 @@ Most fields of a federation answer are stored scalars (a flavor's `name`, `vcpus
 matchmaking answer has about 1,500 of them. graphql-core completes every one like any other
 field (a path, resolve info, argument check, awaitable checks, completion by type), which was the
 largest single cost of a request. A stored scalar needs none of that: it is an attribute of the
-object, and its value only has to be coerced by its type. Anything unusual (null, a value the type
-refuses, a missing attribute) takes graphql-core's own path, so answers and errors are the same.
+object, and its value only has to be coerced by its type. Anything unusual (a null where the field
+may not be null, a value the type refuses, a missing attribute) takes graphql-core's own path, so
+answers and errors are the same.
 """
 
 from __future__ import annotations
@@ -93,8 +94,6 @@ class FederationExecution(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         scalars = stored_scalars(parent_type)
-        if not scalars:
-            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
         results: dict[str, Any] = {}
         others: dict[str, Any] = {}  # the fields graphql-core completes, in the query's order
         for response_name, field_details_list in grouped_field_set.items():
