@@ -2,8 +2,8 @@
 
 `registry load` reconciles the whole file in one transaction, which is right for a feeder (all or
 nothing) but the stress scale (≈ 50,000 nodes) outgrows one transaction on a small heap. The
-benchmark only needs the data, so it takes the feeder's own rows (`reconcile._node_rows` /
-`_edge_rows` against an empty store: same uids, labels, properties and attribution) and CREATEs
+benchmark only needs the data, so it takes the feeder's own rows (`reconcile.creation_rows`: what a
+reconcile against an empty store writes, same uids, labels, properties and attribution) and CREATEs
 them in chunks, one transaction per chunk.
 """
 
@@ -15,8 +15,9 @@ from typing import Any
 from registry.feeder import FEEDER
 from resolvers.db import Database
 from resolvers.federation_file import FederationFile
-from resolvers.federation_graph import EDGE_TYPES, check_labels, federation_graph
-from resolvers.reconcile import CONFIRMATION, Changes, _edge_rows, _node_rows, _Stored
+from resolvers.federation_graph import federation_graph
+from resolvers.kinds import EDGE_TYPES, check_labels
+from resolvers.reconcile import CONFIRMATION, creation_rows
 
 CHUNK = 5000
 
@@ -31,9 +32,7 @@ async def bulk_load(database: Database, federation: FederationFile) -> int:
     """Create every node and edge of `federation`; the database must hold no federation yet. Returns nodes."""
     graph = federation_graph(federation)
     now = dt.datetime.now(dt.UTC)
-    changes = Changes()
-    nodes = _node_rows(graph, _Stored(), FEEDER, now, changes)
-    edges, _ = _edge_rows(graph, _Stored(), changes)
+    nodes, edges, changes = creation_rows(graph, FEEDER, now)
     statements: list[tuple[str, dict[str, Any]]] = []
     for labels, rows in sorted(nodes.items()):
         check_labels(labels)

@@ -9,7 +9,6 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Annotated
 
 import httpx
@@ -29,8 +28,10 @@ from registry.settings import Settings, get_settings
 from registry.storage import S3DocumentStore
 from resolvers.context import RequestContext
 from resolvers.db import Database
-from resolvers.documents import StorageUnavailable, sweep_unreferenced
+from resolvers.documents import sweep_unreferenced
+from resolvers.errors import StorageUnavailable
 from resolvers.visibility import Scope
+from schema.errors import ErrorCode, coded
 from schema.root import build_schema
 
 log = logging.getLogger("registry")
@@ -41,13 +42,6 @@ REQUEST_LATENCY = Histogram(
     ["route", "method"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
-
-
-@dataclass(frozen=True)
-class GraphQLContext:
-    """Strawberry's per-request context; `federation` is what the resolvers read."""
-
-    federation: RequestContext
 
 
 async def get_database(request: Request) -> Database:
@@ -78,22 +72,20 @@ class NamedRoute(Route):
         return match, {**child_scope, "route": self}
 
 
-class GraphQLEndpoint(GraphQL[GraphQLContext, None]):
+class GraphQLEndpoint(GraphQL[RequestContext, None]):
     """/graphql: Strawberry's ASGI app, its context made from the app's state and the caller's token.
 
     Not Strawberry's FastAPI router: that solves a graph of FastAPI dependencies for every request,
     about a quarter of the server's CPU for a small query (the dashboards' dropdown)."""
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> GraphQLContext:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
         assert isinstance(request, Request)  # no subscriptions: websockets are refused before this
         state = request.app.state
-        return GraphQLContext(
-            RequestContext(
-                database=state.database,
-                scope=await caller_scope(request),
-                documents=state.documents,
-                document_max_bytes=state.settings.document_max_bytes,
-            )
+        return RequestContext(
+            database=state.database,
+            scope=await caller_scope(request),
+            documents=state.documents,
+            document_max_bytes=state.settings.document_max_bytes,
         )
 
 
@@ -101,10 +93,7 @@ async def refuse_token(request: Request, error: Exception) -> JSONResponse:
     """401 with a GraphQL-shaped body: the reason, never the token."""
     reason = error.reason if isinstance(error, AuthenticationError) else "unauthenticated"
     return JSONResponse(
-        {
-            "data": None,
-            "errors": [{"message": f"UNAUTHENTICATED: {reason}", "extensions": {"code": "UNAUTHENTICATED"}}],
-        },
+        {"data": None, "errors": [coded(ErrorCode.UNAUTHENTICATED, f"UNAUTHENTICATED: {reason}")]},
         status_code=401,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
@@ -193,7 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_exception_handler(AuthenticationError, refuse_token)
     endpoint = GraphQLEndpoint(
-        build_schema(max_depth=settings.max_query_depth),
+        build_schema(max_depth=settings.max_query_depth, stored_scalar_shortcut=settings.stored_scalar_shortcut),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=settings.graphiql_enabled,
         # SLA documents arrive as GraphQL multipart uploads; callers authenticate with a bearer header,

@@ -56,6 +56,7 @@ class Caller:
             groups=tuple(sorted(self.groups)),
             subject=self.subject,
             token_issuer=self.issuer,
+            may_read=True,
         )
 
 

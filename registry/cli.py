@@ -58,11 +58,11 @@ async def _load(path: Path) -> int:
 
 def _load_cmd(args: argparse.Namespace) -> int:
     from registry.feeder import FederationFileError
-    from resolvers.federation_graph import BundleError
+    from resolvers.errors import Refusal
 
     try:
         return asyncio.run(_load(Path(args.file)))
-    except (FederationFileError, BundleError) as error:
+    except (FederationFileError, Refusal) as error:
         print(f"registry load: {error}", file=sys.stderr)
         return 2
 

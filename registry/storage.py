@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from registry.settings import Settings
-from resolvers.documents import StorageUnavailable
+from resolvers.errors import StorageUnavailable
 
 
 class S3DocumentStore:

@@ -12,41 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from resolvers.constraints import constraint_statements
 from resolvers.db import BRANCH_PARAMETER, Record
+from resolvers.errors import PageError
 from resolvers.filters import compile_where
+from resolvers.kinds import KINDS
 from resolvers.projection import project
+from resolvers.visibility import Scope
 
 if TYPE_CHECKING:
     from resolvers.db import StatementBatcher
-    from resolvers.visibility import Scope
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-
-# Sort keys per label: only properties every node of the label carries, so keyset cursors hold.
-SORT_KEYS: dict[str, dict[str, str]] = {
-    "Provider": {"name": "name", "type": "type", "status": "status"},
-    "Region": {"name": "name"},
-    "Location": {"site": "site", "country": "country"},
-    "IdentityProvider": {"endpoint": "endpoint"},
-    "UserGroup": {"name": "name"},
-    "SLA": {"doc_uuid": "docUuid", "start_date": "startDate", "end_date": "endDate"},
-    "Project": {"name": "name", "uuid": "uuid"},
-    "Flavor": {"name": "name", "vcpus": "vcpus", "ram": "ram", "disk": "disk", "gpus": "gpus"},
-    "Image": {"name": "name"},
-    "Network": {"name": "name"},
-    "VolumeType": {"name": "name"},
-    "Quota": {"kind": "kind"},
-    **{
-        label: {"endpoint": "endpoint", "name": "name"}
-        for label in (
-            "ComputeService",
-            "BlockStorageService",
-            "NetworkService",
-            "ObjectStoreService",
-            "IdentityService",
-        )
-    },
-}
 
 
 def _single_property_indexes() -> frozenset[tuple[str, str]]:
@@ -62,14 +38,6 @@ def _single_property_indexes() -> frozenset[tuple[str, str]]:
 ORDERED_INDEXES = _single_property_indexes()
 # Filters that find a few nodes by key: then seeking them beats walking the sort key's index in order.
 LOOKUPS = frozenset({"ids", "uuid", "endpoint", "doc_uuid", "site"})
-
-
-class PageError(ValueError):
-    """A page request the list cannot serve; `argument` names the offending argument."""
-
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message)
-        self.argument = argument
 
 
 @dataclass(frozen=True)
@@ -108,7 +76,6 @@ async def page(
     descending: bool,
     first: int,
     after: str | None,
-    scope: Scope,
     params: Mapping[str, Any],
     properties: tuple[str, ...] | None = None,
     with_total: bool = True,
@@ -116,12 +83,12 @@ async def page(
     """One page of `label` nodes and the total that match, in one statement (a wave branch)."""
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise PageError("first", f"must be between 0 and {MAX_PAGE_SIZE}")
-    keys = SORT_KEYS[label]
+    keys = KINDS[label].sort_keys
     if sort not in keys:
         raise PageError("orderBy", f"{label} lists cannot be sorted by {sort}")
     prop = keys[sort]
-    where_clause, values = compile_where(label, where)
-    visible = scope.predicate(label, "n")
+    where_clause, values = compile_where(KINDS[label].filters, where)
+    visible = Scope.predicate(label, "n")
     cursor: dict[str, Any] = {}
     after_clause = "true"
     if after is not None:

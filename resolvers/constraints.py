@@ -22,5 +22,5 @@ async def apply_constraints(database: Database) -> int:
     Schema commands cannot share a transaction with each other in Neo4j, so each runs on its own."""
     statements = constraint_statements()
     for statement in statements:
-        await database.write([(statement, {})], metadata={"app": "federation-registry", "op": "constraints"})
+        await database.write([(statement, {})], op="constraints")
     return len(statements)

@@ -1,4 +1,4 @@
-"""What a request carries to the resolvers: its loaders, its statement batcher and the caller's scope."""
+"""What a request carries to the resolvers: the caller's scope, its loaders and its statement batcher."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ from typing import Any
 
 from resolvers.db import Database, Record, StatementBatcher, freeze, today
 from resolvers.documents import DocumentStore
-from resolvers.loaders.walk import Walk, WalkLoader
 from resolvers.projection import properties_for
 from resolvers.visibility import Scope
+from resolvers.walks import Walk, WalkLoader
 
 
 @dataclass
 class RequestContext:
-    """Built once per GraphQL request (never shared between requests)."""
+    """Built once per GraphQL request (never shared between requests). The scope has no default:
+    whoever builds a context says who is asking."""
 
     database: Database
-    scope: Scope = field(default_factory=Scope)
+    scope: Scope
     documents: DocumentStore | None = None  # None: document storage is not configured
     document_max_bytes: int = 20 * 1024 * 1024
     today: dt.date = field(default_factory=today)
@@ -41,19 +42,21 @@ class RequestContext:
         """Parameters every statement of the request may read: `p.today` and the caller, `p.scope`."""
         return {"today": self.today, "scope": self.scope.parameter()}
 
+    @property
+    def actor(self) -> str:
+        """Who is writing, as nodes record it: subject@issuer of the caller's token."""
+        return f"{self.scope.subject}@{self.scope.token_issuer}"
+
     def select(self, names: set[str]) -> None:
-        """Walks of this request return only the properties behind these field names (once per request)."""
-        if self.properties is None:
-            self.properties = properties_for(names)
+        """Walks of this request return only the properties behind these field names."""
+        self.properties = properties_for(names)
 
     def loader(self, walk: Walk, where: Mapping[str, Any] | None = None) -> WalkLoader:
         """The request's loader for this walk and filter (created on first use)."""
         cache_key = (walk.name, freeze(dict(where or {})))
         loader = self._loaders.get(cache_key)
         if loader is None:
-            loader = WalkLoader(
-                walk, where, batcher=self.batcher, scope=self.scope, params=self.params, properties=self.properties
-            )
+            loader = WalkLoader(walk, where, batcher=self.batcher, params=self.params, properties=self.properties)
             self._loaders[cache_key] = loader
         return loader
 
@@ -67,4 +70,5 @@ class RequestContext:
 
 def pair(**parts: str) -> Hashable:
     """A loader key made of several node ids, e.g. pair(project=..., service=...)."""
-    return freeze(parts)
+    key: Hashable = freeze(parts)
+    return key

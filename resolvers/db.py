@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 import neo4j.time
 from prometheus_client import Counter
+
+from resolvers.errors import Conflict
 
 CYPHER_STATEMENTS = Counter(
     "registry_cypher_statements_total",
@@ -19,6 +22,8 @@ CYPHER_STATEMENTS = Counter(
 )
 
 Record = dict[str, Any]
+T = TypeVar("T")
+Transaction = neo4j.AsyncManagedTransaction
 
 # Reads give up rather than hold a Bolt connection forever on a runaway query.
 READ_TIMEOUT_S = 30.0
@@ -85,12 +90,11 @@ class Database:
         raise AssertionError("unreachable")
 
     async def write(
-        self, statements: Sequence[tuple[str, Mapping[str, Any]]], *, metadata: Mapping[str, Any] | None = None
+        self, statements: Sequence[tuple[str, Mapping[str, Any]]], *, op: str = "write"
     ) -> list[neo4j.SummaryCounters]:
         """Several statements in ONE managed write transaction: all of them land or none does."""
 
-        @neo4j.unit_of_work(metadata=dict(metadata or {}), timeout=120.0)
-        async def work(tx: neo4j.AsyncManagedTransaction) -> list[neo4j.SummaryCounters]:
+        async def work(tx: Transaction) -> list[neo4j.SummaryCounters]:
             counters = []
             for cypher, params in statements:
                 result = await tx.run(cypher, dict(params))
@@ -98,11 +102,33 @@ class Database:
             return counters
 
         CYPHER_STATEMENTS.labels("write").inc(len(statements))
-        async with self.driver.session(database=self.name) as session:
-            return await session.execute_write(work)
+        return await self.transaction(work, op=op)
+
+    async def transaction(
+        self, work: Callable[[Transaction], Awaitable[T]], *, op: str, by: str | None = None, limit_s: float = 120.0
+    ) -> T:
+        """`work` in ONE managed write transaction (retried by the driver on transient failures, so it
+        must have no effect outside Neo4j). A uniqueness clash becomes `Conflict` naming the key."""
+        metadata = {"app": "federation-registry", "op": op, **({"by": by} if by else {})}
+        unit = neo4j.unit_of_work(metadata=metadata, timeout=limit_s)(work)
+        try:
+            async with self.driver.session(database=self.name) as session:
+                return await session.execute_write(unit)
+        except neo4j.exceptions.ConstraintError as error:
+            raise conflict(error) from None
 
 
-async def run_in(tx: neo4j.AsyncManagedTransaction, cypher: str, params: Mapping[str, Any]) -> list[Record]:
+_CLASH = re.compile(r"already exists with label `(?P<label>\w+)` and propert(?:y|ies) (?P<key>.+)$")
+
+
+def conflict(error: neo4j.exceptions.ConstraintError) -> Conflict:
+    """The clash Neo4j reports, in words: which key of which label already exists."""
+    found = _CLASH.search(error.message or "")
+    what = f"a {found['label']} with {found['key']} already exists" if found else "a uniqueness constraint was violated"
+    return Conflict("input", what)
+
+
+async def run_in(tx: Transaction, cypher: str, params: Mapping[str, Any]) -> list[Record]:
     """One statement inside a write transaction the caller manages, counted like every other."""
     CYPHER_STATEMENTS.labels("write").inc()
     return [plain(r) for r in await (await tx.run(cypher, dict(params))).data()]

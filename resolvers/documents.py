@@ -15,9 +15,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import neo4j
-
-from resolvers.db import Database, run_in
+from resolvers.db import Database, Transaction, run_in
+from resolvers.errors import DocumentRejected, NodeNotFound, StorageUnavailable
 
 PREFIX = "sla-documents/"
 MEDIA_SIGNATURES = {"application/pdf": b"%PDF-"}
@@ -32,20 +31,8 @@ class DocumentStore(Protocol):
     async def keys(self, prefix: str) -> list[tuple[str, dt.datetime]]: ...
 
 
-class StorageUnavailable(RuntimeError):
-    """The object store did not answer or refused; nothing was changed in the registry."""
-
-
-class DocumentRejected(ValueError):
-    """The upload is not an acceptable document (too large, wrong type); `field` names the argument."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class SlaNotFound(LookupError):
-    pass
+def sla_not_found() -> NodeNotFound:
+    return NodeNotFound("slaId", "no such SLA")
 
 
 @dataclass(frozen=True)
@@ -92,11 +79,10 @@ _REFERENCED = "UNWIND $keys AS key MATCH (s:SLA {documentKey: key}) RETURN DISTI
 
 
 async def _write(database: Database, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    async def work(tx: neo4j.AsyncManagedTransaction) -> list[dict[str, Any]]:
+    async def work(tx: Transaction) -> list[dict[str, Any]]:
         return await run_in(tx, cypher, params)
 
-    async with database.driver.session(database=database.name) as session:
-        return await session.execute_write(work)
+    return await database.transaction(work, op="sla document", by=params["actor"])
 
 
 async def _referenced(database: Database, keys: list[str]) -> set[str]:
@@ -116,8 +102,11 @@ async def attach(
 ) -> None:
     """Store the document and point the SLA at it; the previous one goes if nothing else refers to it."""
     if not await database.read("MATCH (s:SLA {uid: $uid}) RETURN s.uid AS uid", {"uid": sla_uid}):
-        raise SlaNotFound(sla_uid)
-    await store.put(doc.key, content, doc.media_type, doc.sha256)  # StorageUnavailable: nothing changed
+        raise sla_not_found()
+    try:
+        await store.put(doc.key, content, doc.media_type, doc.sha256)
+    except StorageUnavailable as error:
+        raise StorageUnavailable(f"{error}; the SLA was not changed") from None
     params = {
         "uid": sla_uid,
         "actor": actor,
@@ -133,7 +122,7 @@ async def attach(
         raise
     if not rows:  # the SLA went away meanwhile
         await _forget(database, store, doc.key)
-        raise SlaNotFound(sla_uid)
+        raise sla_not_found()
     previous = rows[0]["previous"]
     if previous != doc.key:
         await _forget(database, store, previous)
@@ -143,7 +132,7 @@ async def detach(database: Database, store: DocumentStore, sla_uid: str, actor: 
     """Remove the SLA's document; False when it had none."""
     rows = await _write(database, _DETACH, {"uid": sla_uid, "actor": actor, "now": dt.datetime.now(dt.UTC)})
     if not rows:
-        raise SlaNotFound(sla_uid)
+        raise sla_not_found()
     previous = rows[0]["previous"]
     await _forget(database, store, previous)
     return previous is not None

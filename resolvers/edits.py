@@ -7,75 +7,25 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
+from resolvers.db import Database, Transaction, run_in
+from resolvers.errors import EditRefused, NodeNotFound
+from resolvers.kinds import KINDS, check_labels, primary_label
 
-from resolvers.db import Database, run_in
-from resolvers.federation_graph import primary_label
-
-
-class NodeNotFound(LookupError):
-    """`argument` names the id that matched nothing."""
-
-    def __init__(self, argument: str) -> None:
-        super().__init__(argument)
-        self.argument = argument
+# The kinds delete<Type> takes (with the cascade of their kind: the same as a bundle that stops listing them).
+DELETABLE = tuple(label for label, kind in KINDS.items() if kind.deletable)
 
 
-class EditRefused(ValueError):
-    """The edit would break a rule of the model; `argument` names the offending id."""
-
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message)
-        self.argument = argument
-
-
-# What goes with a node when it is deleted: the same cascades as a bundle that stops listing it.
-_OFFERED_ONLY_HERE = "WHERE NOT EXISTS { (d)<-[:OFFERS]-(other:Service) WHERE NOT other IN services }"
-DEPENDENTS: dict[str, str] = {
-    "Provider": """
-  MATCH (root)-[:DIVIDED_INTO]->(d:Region) RETURN d
-  UNION MATCH (root)-[:DIVIDED_INTO]->(:Region)-[:SUPPLIES]->(d:Service) RETURN d
-  UNION MATCH (root)-[:DIVIDED_INTO]->(:Region)-[:SUPPLIES]->(:Service)-[:OFFERS]->(d) RETURN d
-  UNION MATCH (root)-[:HOSTS]->(d:Project) RETURN d
-  UNION MATCH (root)-[:HOSTS]->(:Project)-[:HAS_QUOTA]->(d:Quota) RETURN d""",
-    "Region": f"""
-  MATCH (root)-[:SUPPLIES]->(d:Service) RETURN d
-  UNION MATCH (root)-[:SUPPLIES]->(s:Service)<-[:ON]-(d:Quota) RETURN d
-  UNION MATCH (root)-[:SUPPLIES]->(s:Service) WITH collect(s) AS services
-        UNWIND services AS s MATCH (s)-[:OFFERS]->(d) {_OFFERED_ONLY_HERE} RETURN d""",
-    "Service": f"""
-  MATCH (root)<-[:ON]-(d:Quota) RETURN d
-  UNION WITH [root] AS services MATCH (root)-[:OFFERS]->(d) {_OFFERED_ONLY_HERE} RETURN d""",
-    "Project": "MATCH (root)-[:HAS_QUOTA]->(d:Quota) RETURN d",
-    "UserGroup": "MATCH (root)-[:AGREES]->(d:SLA) RETURN d",
-    "IdentityProvider": """
-  MATCH (root)<-[:BELONGS_TO]-(d:UserGroup) RETURN d
-  UNION MATCH (root)<-[:BELONGS_TO]-(:UserGroup)-[:AGREES]->(d:SLA) RETURN d""",
-}
-DELETABLE = (
-    "Provider", "Region", "Location", "IdentityProvider", "UserGroup", "SLA", "Project",
-    "ComputeService", "BlockStorageService", "NetworkService", "ObjectStoreService", "IdentityService",
-    "Flavor", "Image", "Network", "VolumeType", "Quota",
-    "ComputeQuota", "BlockStorageQuota", "NetworkQuota", "ObjectStoreQuota",
-)  # fmt: skip
-
-
-async def _in_write(database: Database, work: Any) -> Any:
-    async with database.driver.session(database=database.name) as session:
-        return await session.execute_write(work)
-
-
-async def delete_node(database: Database, label: str, uid: str) -> Counter[str]:
+async def delete_node(database: Database, label: str, uid: str, actor: str) -> Counter[str]:
     """Delete the node and what hangs off it; an SLA left covering no project and a location left with
     no region go too. Returns how many nodes went, per type."""
     if label not in DELETABLE:
         raise ValueError(f"{label} cannot be deleted")
-    family = "Service" if label.endswith("Service") else label
-    dependents = DEPENDENTS.get(family)
+    kind = KINDS[label]
+    check_labels((label,))
     # Aggregating inside the subquery keeps the row when nothing hangs off the node.
     collect = (
-        f"CALL (root) {{ CALL (root) {{ {dependents} }} RETURN collect(DISTINCT d) AS ds }}"
-        if dependents
+        f"CALL (root) {{ CALL (root) {{ {kind.cascade.cypher} }} RETURN collect(DISTINCT d) AS ds }}"
+        if kind.cascade
         else "WITH root, [] AS ds"
     )
     cypher = f"""
@@ -99,16 +49,13 @@ CALL (locations) {{
 RETURN size(doomed) AS matched, nodes_gone + slas_gone + locations_gone AS gone
 """
 
-    async def work(tx: neo4j.AsyncManagedTransaction) -> Counter[str] | None:
+    async def work(tx: Transaction) -> Counter[str]:
         rows = await run_in(tx, cypher, {"uid": uid})
         if not rows or rows[0]["matched"] == 0:  # no such node (the aggregation still yields a row)
-            return None
+            raise NodeNotFound("id", f"no {kind.words} with this id")
         return Counter(primary_label(labels) for labels in rows[0]["gone"])
 
-    removed: Counter[str] | None = await _in_write(database, work)
-    if removed is None:
-        raise NodeNotFound("id")
-    return removed
+    return await database.transaction(work, op=f"delete {label}", by=actor)
 
 
 @dataclass(frozen=True)
@@ -174,23 +121,22 @@ async def edit_edge(
     )
     params = {"source": source_uid, "target": target_uid, "actor": actor, "now": dt.datetime.now(dt.UTC)}
 
-    async def work(tx: neo4j.AsyncManagedTransaction) -> dict[str, Any] | None:
+    async def work(tx: Transaction) -> dict[str, Any] | None:
         rows = await run_in(tx, cypher, params)
         return rows[0] if rows else None
 
-    found = await _in_write(database, work)
+    found = await database.transaction(work, op=f"{'add' if add else 'remove'} {edit.type}", by=actor)
     if found is None:  # one of the ends is missing: the subquery returned no row
-        await _which_is_missing(database, edit, source_uid, target_uid)
-    assert found is not None
+        raise await _which_is_missing(database, edit, source_uid, target_uid)
     if not found["allowed"]:
         raise EditRefused(edit.target_argument, edit.rule_message)
     return bool(found["changed"])
 
 
-async def _which_is_missing(database: Database, edit: EdgeEdit, source_uid: str, target_uid: str) -> None:
+async def _which_is_missing(database: Database, edit: EdgeEdit, source_uid: str, target_uid: str) -> NodeNotFound:
     rows = await database.read(
         f"OPTIONAL MATCH (a:{edit.source} {{uid: $source}}) OPTIONAL MATCH (b:{edit.target} {{uid: $target}}) "
         "RETURN a IS NOT NULL AS a, b IS NOT NULL AS b",
         {"source": source_uid, "target": target_uid},
     )
-    raise NodeNotFound(edit.source_argument if not rows[0]["a"] else edit.target_argument)
+    return NodeNotFound(edit.source_argument if not rows[0]["a"] else edit.target_argument)

@@ -8,46 +8,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from resolvers.errors import BundleError
 from resolvers.federation_file import FederationFile, ProviderIn, RegionIn, ServiceIn
+from resolvers.kinds import OFFERED, QUOTA_LABELS, SERVICE_LABELS
 
 # Ids are derived from natural keys, so loading the same file again updates the same nodes.
 _NAMESPACE = uuid.UUID("6f1c1f6e-1d55-4c47-9b1e-0e7f3c1a5b2d")
 
-SERVICE_LABELS = {
-    "compute": "ComputeService",
-    "blockStorage": "BlockStorageService",
-    "network": "NetworkService",
-    "objectStore": "ObjectStoreService",
-    "identity": "IdentityService",
-}
-QUOTA_LABELS = {
-    "compute": "ComputeQuota",
-    "blockStorage": "BlockStorageQuota",
-    "network": "NetworkQuota",
-    "objectStore": "ObjectStoreQuota",
-}
-
-
-class BundleError(ValueError):
-    """The input is well-formed but refers to something it does not contain (a dangling reference)."""
-
 
 def stable_uid(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
-
-
-# Labels a written node may carry, and the edge types between them: the allow-list that makes
-# building Cypher from labels safe (labels cannot be parameters).
-NODE_LABELS = frozenset({
-    "Provider", "Region", "Location", "IdentityProvider", "UserGroup", "SLA", "Project",
-    "Service", "ComputeService", "BlockStorageService", "NetworkService", "ObjectStoreService", "IdentityService",
-    "Flavor", "Image", "Network", "VolumeType",
-    "Quota", "ComputeQuota", "BlockStorageQuota", "NetworkQuota", "ObjectStoreQuota",
-})  # fmt: skip
-EDGE_TYPES = frozenset({
-    "DIVIDED_INTO", "LOCATED_AT", "SUPPLIES", "OFFERS", "TRUSTS", "BELONGS_TO", "AGREES", "COVERS",
-    "HOSTS", "HAS_QUOTA", "ON", "CAN_USE",
-})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,7 +100,8 @@ class _Builder:
                         project = self.projects.get((covered.provider, covered.project))
                         if project is None:
                             raise BundleError(
-                                f"SLA {sla.doc_uuid}: no project {covered.project!r} at provider {covered.provider!r}"
+                                "bundle",
+                                f"SLA {sla.doc_uuid}: no project {covered.project!r} at provider {covered.provider!r}",
                             )
                         self.graph.add_edge("COVERS", sla_ref, ("Project", project))
         return self.graph
@@ -148,7 +119,7 @@ class _Builder:
         )
         for trust in provider.trusts:
             if trust.issuer not in self.issuers:
-                raise BundleError(f"provider {provider.name}: trusts unknown issuer {trust.issuer!r}")
+                raise BundleError("bundle", f"provider {provider.name}: trusts unknown issuer {trust.issuer!r}")
             props = {"idpName": trust.idp_name, "protocol": trust.protocol}
             if trust.audience is not None:
                 props["audience"] = trust.audience
@@ -177,7 +148,7 @@ class _Builder:
                     targets = offered.get((label, resource_uuid))
                     if not targets:
                         raise BundleError(
-                            f"project {project.uuid} at {provider.name}: no {label.lower()} {resource_uuid!r}"
+                            "bundle", f"project {project.uuid} at {provider.name}: no {label.lower()} {resource_uuid!r}"
                         )
                     for target in targets:
                         self.graph.add_edge("CAN_USE", project_ref, target)
@@ -187,8 +158,9 @@ class _Builder:
                     candidates = [c for c in candidates if self.graph.nodes[c[1]].props["endpoint"] == quota.endpoint]
                 if len(candidates) != 1:
                     raise BundleError(
+                        "bundle",
                         f"project {project.uuid} at {provider.name}: quota on {quota.service} in region "
-                        f"{quota.region!r} matches {len(candidates)} services (name one by endpoint)"
+                        f"{quota.region!r} matches {len(candidates)} services (name one by endpoint)",
                     )
                 service_ref = candidates[0]
                 quota_uid = stable_uid("Quota", project_ref[1], service_ref[1], str(quota.per_user), str(quota.usage))
@@ -262,23 +234,19 @@ class _Builder:
             naturalKey=f"{region_ref[1]}/{service.kind}/{service.endpoint}",
         )
         self.graph.add_edge("SUPPLIES", region_ref, ref)
-        # Flavors, networks and volume types belong to their service; an image may be offered by
-        # several compute services of its provider, so it is one node keyed within the provider.
-        offers: list[tuple[str, str, list[Any]]] = [
-            ("Flavor", ref[1], list(service.flavors)),
-            ("Image", provider_ref[1], list(service.images)),
-            ("Network", ref[1], list(service.networks)),
-            ("VolumeType", ref[1], list(service.volume_types)),
-        ]
-        for label, scope, resources in offers:
-            for resource in resources:
-                key = resource.name if label == "VolumeType" else resource.uuid
+        # What a service offers belongs to it, keyed within it; an image may be offered by several
+        # compute services of its provider, so it is one node keyed within the provider.
+        for kind in OFFERED:
+            scope = provider_ref[1] if kind.keyed_within_provider else ref[1]
+            for resource in getattr(service, kind.offered_in or ""):
+                key = getattr(resource, kind.key_field)
                 props = resource.model_dump(by_alias=True, exclude={"description"})
                 resource_ref = self.node(
-                    (label,), stable_uid(label, scope, key), resource.description, naturalKey=f"{scope}/{key}", **props
-                )
+                    (kind.label,), stable_uid(kind.label, scope, key), resource.description,
+                    naturalKey=f"{scope}/{key}", **props,
+                )  # fmt: skip
                 self.graph.add_edge("OFFERS", ref, resource_ref)
-                linkable = offered.setdefault((label, key), [])
+                linkable = offered.setdefault((kind.label, key), [])
                 if resource_ref not in linkable:
                     linkable.append(resource_ref)
         return ref
@@ -286,18 +254,3 @@ class _Builder:
 
 def federation_graph(federation: FederationFile, *, confirmed_at: dt.datetime | None = None) -> FederationGraph:
     return _Builder(federation, confirmed_at or dt.datetime.now(dt.UTC)).build()
-
-
-def primary_label(labels: list[str] | tuple[str, ...]) -> str:
-    """The label a node is counted and keyed under (the first the builder gives it): a service's own
-    kind (not `Service`), and `Quota` for every kind of quota."""
-    if "Quota" in labels:
-        return "Quota"
-    specific = [label for label in labels if label != "Service"]
-    return specific[0] if specific else labels[0]
-
-
-def check_labels(labels: tuple[str, ...]) -> None:
-    unknown = set(labels) - NODE_LABELS
-    if unknown:
-        raise ValueError(f"unknown labels {sorted(unknown)}")

@@ -8,7 +8,7 @@ resources of a service where the project holds no limit quota are not usable by 
 
 from __future__ import annotations
 
-from resolvers.loaders.walk import Walk
+from resolvers.walks import Walk
 
 # Resource label -> the service label that offers it.
 OFFERED_BY = {"Flavor": "ComputeService", "Image": "ComputeService", "Network": "NetworkService"}
@@ -104,6 +104,14 @@ SERVICES_USABLE_IN_REGION = {
 }
 
 # What a user group may deploy to: one row per (SLA, project, region, compute service) it may use.
+# Its filters: `on` and `providerStatus` are read by the walk itself (defaults apply when unset); the
+# others narrow the rows. A row is visible when its SLA is (the caller's group agreed it).
+DEPLOYMENT_TARGET_FILTERS = (
+    ("on", "true"),
+    ("provider_status", "true"),
+    ("region_name", "r.name = $v"),
+    ("provider_id", "prov.uid = $v"),
+)
 DEPLOYMENT_TARGETS_BY_USER_GROUP = Walk(
     "DeploymentTargetsByUserGroup",
     f"""MATCH (:UserGroup {{uid: key}})-[:AGREES]->(sla:SLA)-[:COVERS]->(pr:Project)<-[:HOSTS]-(prov:Provider)
@@ -111,9 +119,12 @@ WHERE sla.startDate <= coalesce(p.f.on, p.today) AND coalesce(p.f.on, p.today) <
   AND prov.status IN coalesce(p.f.provider_status, ['active'])
 MATCH (prov)-[:DIVIDED_INTO]->(r:Region)-[:SUPPLIES]->(n:ComputeService)
 WHERE {may_use_service("pr", "n")}""",
-    "DeploymentTarget",
+    "ComputeService",
     row="{sla: sla {.*}, project: pr {.*}, provider: prov {.*}, region: r {.*}, computeService: n {.*}}",
     order="prov.name, r.name, n.endpoint, sla.docUuid",
     carry=("sla", "pr", "prov", "r"),
-    labels=(("sla", "SLA"), ("pr", "Project"), ("prov", "Provider"), ("r", "Region"), ("n", "ComputeService")),
+    labels=(("sla", "SLA"), ("pr", "Project"), ("prov", "Provider"), ("r", "Region")),
+    result="DeploymentTarget",
+    filters=DEPLOYMENT_TARGET_FILTERS,
+    visible_as=("SLA", "sla"),
 )

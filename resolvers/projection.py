@@ -10,7 +10,6 @@ Python datetimes cost more than anything else in the driver.
 from __future__ import annotations
 
 import re
-import typing
 from collections.abc import Iterable, Mapping
 
 from graphql import (
@@ -21,10 +20,8 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
-from pydantic import BaseModel
-from pydantic.alias_generators import to_camel
 
-from resolvers import federation_file as ff
+from resolvers.kinds import KINDS
 
 # Read whatever the query says: the node's key, and what builds the right GraphQL type from a row.
 ALWAYS = frozenset({"uid", "kind"})
@@ -33,44 +30,6 @@ COMPOSED: Mapping[str, frozenset[str]] = {
     "id": frozenset({"uid"}),
     "document": frozenset({"documentKey", "documentSha256", "documentSize", "documentMediaType", "documentUploadedAt"}),
 }
-
-
-# Every node's own bookkeeping, then what each label stores: the fields of its input model, less
-# those that become other nodes or edges.
-_COMMON = frozenset({"uid", "description", "updatedAt", "addedBy", "addedAt", "changedBy", "changedAt"})
-_NOT_STORED = frozenset({"region", "service", "endpoint"})  # a quota's references to its service
-
-
-def _stored(model: type[BaseModel], extra: Iterable[str] = ()) -> frozenset[str]:
-    def nests_models(annotation: object) -> bool:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return True
-        return any(nests_models(a) for a in typing.get_args(annotation))
-
-    own = {to_camel(name) for name, f in model.model_fields.items() if not nests_models(f.annotation)}
-    if model is ff.QuotaIn:
-        own -= _NOT_STORED
-    return _COMMON | own | frozenset(extra)
-
-
-_SERVICE = _stored(ff.ServiceIn)
-_QUOTA = _stored(ff.QuotaIn, {"kind"})
-STORED: Mapping[str, frozenset[str]] = {
-    "Provider": _stored(ff.ProviderIn),
-    "Region": _stored(ff.RegionIn),
-    "Location": _stored(ff.LocationIn),
-    "IdentityProvider": _stored(ff.IdentityProviderIn),
-    "UserGroup": _stored(ff.UserGroupIn),
-    "SLA": _stored(ff.SLAIn, COMPOSED["document"]),
-    "Project": _stored(ff.ProjectIn),
-    "Flavor": _stored(ff.FlavorIn),
-    "Image": _stored(ff.ImageIn),
-    "Network": _stored(ff.NetworkIn),
-    "VolumeType": _stored(ff.VolumeTypeIn),
-    **{label: _SERVICE for label in ("Service", "ComputeService", "BlockStorageService", "NetworkService",
-                                     "ObjectStoreService", "IdentityService")},
-    **{label: _QUOTA for label in ("Quota", "ComputeQuota", "BlockStorageQuota", "NetworkQuota", "ObjectStoreQuota")},
-}  # fmt: skip
 
 
 def selected_names(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> set[str]:
@@ -115,9 +74,10 @@ def project(cypher: str, properties: tuple[str, ...] | None, labels: Mapping[str
 
     def narrow(match: re.Match[str]) -> str:
         variable = match.group(1)
-        stored = STORED.get(labels.get(variable, ""))
-        if stored is None:
+        kind = KINDS.get(labels.get(variable, ""))
+        if kind is None:
             return match.group(0)
+        stored = kind.stored
         # GraphQL names are [_A-Za-z][_0-9A-Za-z]*; quoted anyway, as property keys.
         return f"{variable} {{{', '.join(f'.`{p}`' for p in properties if p in stored)}}}"
 

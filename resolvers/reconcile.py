@@ -16,10 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import neo4j
-
-from resolvers.db import Database, plain, run_in
-from resolvers.federation_graph import EDGE_TYPES, FederationGraph, check_labels, primary_label
+from resolvers.db import Database, Transaction, plain, run_in
+from resolvers.federation_graph import FederationGraph
+from resolvers.kinds import EDGE_TYPES, check_labels, primary_label
 
 # Kept across updates: who made and changed a node, and what S3 holds for an SLA.
 PRESERVED = ("addedBy", "addedAt", "changedBy", "changedAt")
@@ -137,6 +136,17 @@ def _node_rows(
     return rows
 
 
+def creation_rows(
+    graph: FederationGraph, actor: Actor, now: dt.datetime
+) -> tuple[dict[tuple[str, ...], list[dict[str, Any]]], dict[tuple[str, str, str], list[dict[str, Any]]], Changes]:
+    """What a reconcile would create in an empty store: node rows by labels, edge rows by (type, source
+    label, target label), and the counts (for loaders that write the same rows in chunks)."""
+    changes = Changes()
+    nodes = _node_rows(graph, _Stored(), actor, now, changes)
+    edges, _ = _edge_rows(graph, _Stored(), changes)
+    return nodes, edges, changes
+
+
 def _edge_rows(
     graph: FederationGraph, stored: _Stored, changes: Changes
 ) -> tuple[dict[tuple[str, str, str], list[dict[str, Any]]], list[str]]:
@@ -162,8 +172,7 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
     """Make the stored graph of the graph's providers equal to it, in one write transaction."""
     providers = sorted(n.uid for n in graph.nodes.values() if n.labels[0] == "Provider")
 
-    @neo4j.unit_of_work(timeout=120.0, metadata={"app": "federation-registry", "op": "reconcile", "by": str(actor)})
-    async def work(tx: neo4j.AsyncManagedTransaction) -> Changes:
+    async def work(tx: Transaction) -> Changes:
         async def run(cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
             return await run_in(tx, cypher, params)
 
@@ -216,5 +225,4 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
                 changes.removed[label] += found[0]["removed"] if found else 0
         return changes
 
-    async with database.driver.session(database=database.name) as session:
-        return await session.execute_write(work)
+    return await database.transaction(work, op="reconcile", by=str(actor))

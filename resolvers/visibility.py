@@ -5,15 +5,20 @@
 - A user of a trusted issuer sees the whole shared catalogue and, for the user groups their token
   lists, those groups' SLAs, projects, quotas and private flavors/images/networks. Of other groups
   nothing, not even that they exist.
-- An administrator sees everything.
+- An administrator sees everything; the registry's own tools (CLI, loader) read as `Scope.system()`.
+- A scope made without saying who (`Scope()`) sees nothing at all: a forgotten argument fails closed.
 
-The caller travels as the statement parameter `p.scope`; the predicates below read only it.
+Which rule applies to a label is the `Visibility` of its kind (`resolvers/kinds.py`). The caller
+travels as the statement parameter `p.scope`; the predicates below read only it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from resolvers.kinds import KINDS, Visibility
 
 
 def _own_group(group: str) -> str:
@@ -39,61 +44,73 @@ def _own_project(project: str) -> str:
     )
 
 
-def _group_owned(label: str, var: str) -> str | None:
-    if label == "UserGroup":
-        return _own_group(var)
-    if label == "SLA":
-        return _own_sla(var)
-    if label == "Project":
-        return _own_project(var)
-    if label == "Quota":
-        return f"EXISTS {{ ({var})<-[:HAS_QUOTA]-(vis_project:Project) WHERE {_own_project('vis_project')} }}"
-    if label == "DeploymentTarget":  # rows read from a group; their SLA is checked again
-        return _own_sla("sla")
-    return None
+def _own_quota(quota: str) -> str:
+    return f"EXISTS {{ ({quota})<-[:HAS_QUOTA]-(vis_project:Project) WHERE {_own_project('vis_project')} }}"
 
 
-_PRIVATE_CAPABLE = {"Flavor", "Image", "Network"}
-# What anonymous callers may see at all (flavors and images only when shared).
-_PUBLIC = {"Provider", "Region", "Location", "Service", "ComputeService", "BlockStorageService", "NetworkService",
-           "ObjectStoreService", "IdentityService"}  # fmt: skip
+def _linked(resource: str) -> str:
+    return f"EXISTS {{ ({resource})<-[:CAN_USE]-(vis_project:Project) WHERE {_own_project('vis_project')} }}"
+
+
+_GROUP_OWNED: dict[Visibility, Callable[[str], str]] = {
+    Visibility.OWN_GROUP: _own_group,
+    Visibility.GROUP_SLA: _own_sla,
+    Visibility.GROUP_PROJECT: _own_project,
+    Visibility.GROUP_PROJECT_QUOTA: _own_quota,
+}
+
+
+def _predicate(visibility: Visibility, var: str) -> str:
+    owned = _GROUP_OWNED.get(visibility)
+    if owned is not None:
+        return f"(p.scope.admin OR (NOT p.scope.anonymous AND {owned(var)}))"
+    if visibility in (Visibility.SHARED_OR_LINKED, Visibility.MEMBERS_SHARED_OR_LINKED):
+        anonymous_may = f"{var}.isShared" if visibility is Visibility.SHARED_OR_LINKED else "false"
+        return (
+            f"(p.scope.admin OR (p.scope.anonymous AND {anonymous_may})"
+            f" OR (NOT p.scope.anonymous AND ({var}.isShared OR {_linked(var)})))"
+        )
+    if visibility is Visibility.PUBLIC:
+        return "true"
+    return "(p.scope.admin OR NOT p.scope.anonymous)"
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The caller's visibility. The default is an administrator's (the feeder and CLI read all)."""
+    """The caller's visibility. `Scope()` may read nothing: say who is asking."""
 
     anonymous: bool = False
-    admin: bool = True
+    admin: bool = False
     writer: bool = False
     issuer: str | None = None  # endpoint of the identity provider the caller's groups belong to
     groups: tuple[str, ...] = ()
     subject: str | None = None
     token_issuer: str | None = None
+    may_read: bool = False  # False: every read answers nothing (the default)
 
     @classmethod
     def anonymous_caller(cls) -> Scope:
-        return cls(anonymous=True, admin=False)
+        return cls(anonymous=True, may_read=True)
+
+    @classmethod
+    def system(cls) -> Scope:
+        """The registry's own tools (CLI, loader, benchmarks): every node, as an administrator."""
+        return cls(admin=True, writer=True, may_read=True, subject="registry", token_issuer="local")
 
     def parameter(self) -> dict[str, Any]:
         """The `p.scope` map every statement of the request carries."""
-        return {"admin": self.admin, "anonymous": self.anonymous, "issuer": self.issuer, "groups": list(self.groups)}
+        return {
+            "read": self.may_read,
+            "admin": self.admin and self.may_read,
+            "anonymous": self.anonymous,
+            "issuer": self.issuer,
+            "groups": list(self.groups),
+        }
 
-    def predicate(self, label: str, var: str) -> str:
+    @staticmethod
+    def predicate(label: str, var: str) -> str:
         """A Cypher boolean over `var` (a node labelled `label`) that is true when the caller may see it.
 
         The text depends only on the label; who is asking is in the parameters, so the statement
         (and Neo4j's cached plan) is the same for every caller."""
-        owned = _group_owned(label, var)
-        if owned is not None:
-            return f"(p.scope.admin OR (NOT p.scope.anonymous AND {owned}))"
-        if label in _PRIVATE_CAPABLE:
-            linked = f"EXISTS {{ ({var})<-[:CAN_USE]-(vis_project:Project) WHERE {_own_project('vis_project')} }}"
-            anonymous_may = f"{var}.isShared" if label != "Network" else "false"
-            return (
-                f"(p.scope.admin OR (p.scope.anonymous AND {anonymous_may})"
-                f" OR (NOT p.scope.anonymous AND ({var}.isShared OR {linked})))"
-            )
-        if label in _PUBLIC:
-            return "true"
-        return "(p.scope.admin OR NOT p.scope.anonymous)"
+        return f"(p.scope.read AND {_predicate(KINDS[label].visibility, var)})"

@@ -6,13 +6,12 @@
 import re
 from typing import Any
 
-import neo4j
 import strawberry
 
 from resolvers import edits
-from schema.bundle import LabelCount, _counts
-from schema.errors import ErrorCode, user_error
-from schema.node import actor, federation
+from resolvers.kinds import KINDS
+from schema.bundle import LabelCount, label_counts
+from schema.node import Info, request_context
 from schema.permissions import IsWriter
 
 
@@ -21,48 +20,30 @@ class Removed:
     removed: list[LabelCount]
 
 
-def _words(label: str) -> str:
-    return "SLA" if label == "SLA" else re.sub(r"(?<!^)(?=[A-Z])", " ", label).lower()
-
-
 def _delete(label: str) -> Any:
-    async def resolve(info: strawberry.Info, id: strawberry.ID) -> Removed:
-        try:
-            return Removed(removed=_counts(await edits.delete_node(federation(info).database, label, str(id))))
-        except edits.NodeNotFound:
-            raise user_error(ErrorCode.NOT_FOUND, "id", f"no {_words(label)} with this id") from None
+    kind = KINDS[label]
 
-    cascade = {
-        "Provider": " with its regions, services, what they offer, projects and quotas",
-        "Region": " with its services, what only they offer, and the quotas on them",
-        "Project": " with its quotas",
-        "UserGroup": " with its SLAs",
-        "IdentityProvider": " with its user groups and their SLAs",
-    }.get(label, " with what only it offers and the quotas on it" if label.endswith("Service") else "")
+    async def resolve(info: Info, id: strawberry.ID) -> Removed:
+        ctx = request_context(info)
+        return Removed(removed=label_counts(await edits.delete_node(ctx.database, label, str(id), ctx.actor)))
+
+    cascade = kind.cascade.words if kind.cascade else ""
     return strawberry.mutation(
         resolver=resolve,
         permission_classes=[IsWriter],
-        description=f"Delete the {_words(label)}{cascade}; an SLA left covering no project and a location left with "
+        description=f"Delete the {kind.words}{cascade}; an SLA left covering no project and a location left with "
         "no region go too. One transaction. Writers only.",
     )
 
 
 def _edge(edit: edits.EdgeEdit, *, add: bool) -> Any:
-    async def resolve(info: strawberry.Info, from_id: strawberry.ID, to_id: strawberry.ID) -> bool:
-        try:
-            return await edits.edit_edge(
-                federation(info).database, edit, str(from_id), str(to_id), add=add, actor=actor(info)
-            )
-        except edits.NodeNotFound as missing:
-            raise user_error(ErrorCode.NOT_FOUND, missing.argument, "no such node") from None
-        except edits.EditRefused as refused:
-            raise user_error(ErrorCode.BAD_USER_INPUT, refused.argument, str(refused)) from None
-        except neo4j.exceptions.ConstraintError:
-            raise user_error(ErrorCode.CONFLICT, edit.target_argument, "would break a uniqueness rule") from None
+    async def resolve(info: Info, from_id: strawberry.ID, to_id: strawberry.ID) -> bool:
+        ctx = request_context(info)
+        return await edits.edit_edge(ctx.database, edit, str(from_id), str(to_id), add=add, actor=ctx.actor)
 
     # The resolver's arguments take the federation's words (e.g. slaId, projectId).
     arguments = {"from_id": edit.source_argument, "to_id": edit.target_argument}
-    field = strawberry.mutation(
+    field: Any = strawberry.mutation(
         resolver=resolve,
         permission_classes=[IsWriter],
         description=("Record" if add else "Withdraw")

@@ -1,12 +1,12 @@
-"""Filter inputs of lists; each becomes Cypher predicates in `resolvers.filters` (same field names)."""
+"""Filter inputs of lists; each field is a filter of its kind in `resolvers/kinds.py` (same name)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.types.arguments import InputContext
@@ -40,10 +40,22 @@ class Filter:
         }
 
 
-def where_of(filter_input: Filter | None) -> dict[str, Any]:
-    return filter_input.where() if filter_input is not None else {}
+F = TypeVar("F", bound=type[Filter])
+# Label -> the filter input of its root list (services share one).
+FILTERS: dict[str, type[Filter]] = {}
 
 
+def filter_for(*labels: str) -> Callable[[F], F]:
+    """Bind a filter input to the labels whose lists it filters."""
+
+    def register(cls: F) -> F:
+        FILTERS.update(dict.fromkeys(labels, cls))
+        return cls
+
+    return register
+
+
+@filter_for("Provider")
 @strawberry.input
 class ProviderFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -54,6 +66,7 @@ class ProviderFilter(Filter):
     is_public: bool | None = None
 
 
+@filter_for("Region")
 @strawberry.input
 class RegionFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -67,6 +80,7 @@ class RegionFilter(Filter):
     public_ip_assignable: bool | None = None
 
 
+@filter_for("Location")
 @strawberry.input
 class LocationFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -74,12 +88,14 @@ class LocationFilter(Filter):
     country: str | None = None
 
 
+@filter_for("IdentityProvider")
 @strawberry.input
 class IdentityProviderFilter(Filter):
     ids: list[strawberry.ID] | None = None
     endpoint: str | None = None
 
 
+@filter_for("UserGroup")
 @strawberry.input
 class UserGroupFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -88,6 +104,7 @@ class UserGroupFilter(Filter):
     issuer: str | None = None
 
 
+@filter_for("SLA")
 @strawberry.input
 class SLAFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -105,6 +122,7 @@ class UserGroupRef:
     issuer: str
 
 
+@filter_for("Project")
 @strawberry.input
 class ProjectFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -117,6 +135,7 @@ class ProjectFilter(Filter):
     user_group: UserGroupRef | None = strawberry.field(default=None, description="Covered by an SLA of this group.")
 
 
+@filter_for("Service")
 @strawberry.input
 class ServiceFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -124,6 +143,7 @@ class ServiceFilter(Filter):
     endpoint: str | None = None
 
 
+@filter_for("Flavor")
 @strawberry.input
 class FlavorFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -142,6 +162,7 @@ class FlavorFilter(Filter):
     tag: str | None = None
 
 
+@filter_for("Image")
 @strawberry.input
 class ImageFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -158,6 +179,7 @@ class ImageFilter(Filter):
     tag: str | None = None
 
 
+@filter_for("Network")
 @strawberry.input
 class NetworkFilter(Filter):
     ids: list[strawberry.ID] | None = None
@@ -170,12 +192,14 @@ class NetworkFilter(Filter):
     tag: str | None = None
 
 
+@filter_for("VolumeType")
 @strawberry.input
 class VolumeTypeFilter(Filter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
 
 
+@filter_for("Quota")
 @strawberry.input
 class QuotaFilter(Filter):
     ids: list[strawberry.ID] | None = None

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import may_use
-from resolvers.loaders import resources as walks
-from schema.filters import ProjectFilter, ServiceFilter, where_of
-from schema.node import Node, federation, rows_to
+from resolvers.walks import edge_walk
+from schema.filters import ProjectFilter, ServiceFilter
+from schema.node import Info, Node, bind, walk_nodes
 
 if TYPE_CHECKING:
     from schema.project import Project
     from schema.service import ComputeService
 
 
+@bind("Image", listed="Every image of every service.")
 @strawberry.type
 class Image(Node):
     uuid: str
@@ -34,19 +35,12 @@ class Image(Node):
 
     @strawberry.field(description="Compute services offering the image (it may be offered by several).")
     async def compute_services(
-        self, info: strawberry.Info, where: ServiceFilter | None = None
+        self, info: Info, where: ServiceFilter | None = None
     ) -> list[Annotated[ComputeService, strawberry.lazy("schema.service")]]:
-        from schema.service import ComputeService
-
-        rows = await federation(info).walk(walks.COMPUTE_SERVICES_BY_IMAGE, self.id, where_of(where))
-        return rows_to(ComputeService, rows)
+        return await walk_nodes(info, edge_walk("Image", "ComputeService"), self.id, where)
 
     @strawberry.field(description="Projects that may use this image (the may-use rule, read backwards).")
     async def usable_by(
-        self, info: strawberry.Info, where: ProjectFilter | None = None
+        self, info: Info, where: ProjectFilter | None = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
-        from schema.project import Project
-
-        return rows_to(
-            Project, await federation(info).walk(may_use.PROJECTS_ALLOWED["Image"], self.id, where_of(where))
-        )
+        return await walk_nodes(info, may_use.PROJECTS_ALLOWED["Image"], self.id, where)

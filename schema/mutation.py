@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from resolvers.constraints import apply_constraints
 from schema.bundle import BundleChanges, upsert_provider_bundle
 from schema.documents import delete_sla_document, upload_sla_document
-from schema.node import federation
+from schema.node import Info, request_context
 from schema.permissions import IsAdmin, IsWriter
 from schema.sla import SLADocument
 
@@ -20,8 +20,8 @@ class Mutation:
         permission_classes=[IsAdmin],
         description="Re-apply the graph's constraints and indexes (idempotent); returns how many statements ran.",
     )
-    async def apply_constraints(self, info: strawberry.Info) -> int:
-        return await apply_constraints(federation(info).database)
+    async def apply_constraints(self, info: Info) -> int:
+        return await apply_constraints(request_context(info).database)
 
     @strawberry.mutation(
         permission_classes=[IsWriter],
@@ -31,7 +31,7 @@ class Mutation:
         "bundle is `{provider, identityProviders}` in the format of examples/federation.yaml; its SLAs may cover "
         "only this provider's projects. Sending it twice changes nothing the second time. Writers only.",
     )
-    async def upsert_provider_bundle(self, info: strawberry.Info, bundle: JSON) -> BundleChanges:
+    async def upsert_provider_bundle(self, info: Info, bundle: JSON) -> BundleChanges:
         return await upsert_provider_bundle(info, bundle)
 
     @strawberry.mutation(
@@ -39,12 +39,12 @@ class Mutation:
         description="Upload the signed document of an SLA (a PDF, as a GraphQL multipart upload); it replaces the "
         "previous one. Its SHA-256 is computed here and verified by the object store. Writers only.",
     )
-    async def upload_sla_document(self, info: strawberry.Info, sla_id: strawberry.ID, file: Upload) -> SLADocument:
+    async def upload_sla_document(self, info: Info, sla_id: strawberry.ID, file: Upload) -> SLADocument:
         return await upload_sla_document(info, sla_id, file)
 
     @strawberry.mutation(
         permission_classes=[IsWriter],
         description="Remove the signed document of an SLA; false when it had none. Writers only.",
     )
-    async def delete_sla_document(self, info: strawberry.Info, sla_id: strawberry.ID) -> bool:
+    async def delete_sla_document(self, info: Info, sla_id: strawberry.ID) -> bool:
         return await delete_sla_document(info, sla_id)

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import may_use
-from resolvers.loaders import resources as walks
-from schema.filters import ProjectFilter, where_of
-from schema.node import Node, federation, rows_to
+from resolvers.walks import edge_walk
+from schema.filters import ProjectFilter
+from schema.node import Info, Node, bind, walk_node, walk_nodes
 
 if TYPE_CHECKING:
     from schema.project import Project
     from schema.service import NetworkService
 
 
+@bind("Network", listed="Every network.")
 @strawberry.type
 class Network(Node):
     uuid: str
@@ -29,20 +30,11 @@ class Network(Node):
     tags: list[str] = strawberry.field(default_factory=list)
 
     @strawberry.field
-    async def network_service(
-        self, info: strawberry.Info
-    ) -> Annotated[NetworkService, strawberry.lazy("schema.service")] | None:
-        from schema.service import NetworkService
-
-        row = await federation(info).walk_one(walks.NETWORK_SERVICE_BY_NETWORK, self.id)
-        return NetworkService.from_row(row) if row else None
+    async def network_service(self, info: Info) -> Annotated[NetworkService, strawberry.lazy("schema.service")] | None:
+        return await walk_node(info, edge_walk("Network", "NetworkService"), self.id)
 
     @strawberry.field(description="Projects that may use this network (the may-use rule, read backwards).")
     async def usable_by(
-        self, info: strawberry.Info, where: ProjectFilter | None = None
+        self, info: Info, where: ProjectFilter | None = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
-        from schema.project import Project
-
-        return rows_to(
-            Project, await federation(info).walk(may_use.PROJECTS_ALLOWED["Network"], self.id, where_of(where))
-        )
+        return await walk_nodes(info, may_use.PROJECTS_ALLOWED["Network"], self.id, where)

@@ -1,33 +1,71 @@
-"""The Node interface every federation type implements, and building types from stored rows."""
+"""The Node interface every federation type implements, each type bound to its kind, and the request's context.
+
+A Strawberry type is bound to the label of its kind (`resolvers/kinds.py`) with `@bind`; a walk
+names the label its rows build (`Walk.builds`), so a field resolver is one call, `walk_nodes`, and
+the types of the schema never import each other at runtime.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Hashable
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import strawberry
 
-from resolvers.projection import selected_names
+from resolvers.context import RequestContext
 
 if TYPE_CHECKING:
-    from resolvers.context import RequestContext
     from resolvers.db import Record
+    from resolvers.walks import Walk
+    from schema.filters import Filter
+
+# The resolvers' Info: the context of every request is its RequestContext (built in registry/app.py).
+Info = strawberry.Info[RequestContext, None]
 
 
-def federation(info: strawberry.Info) -> RequestContext:
-    """The request's resolver context (loaders, batcher, caller scope)."""
-    ctx = cast("RequestContext", info.context.federation)
-    if ctx.properties is None:  # the first resolver of the request: what will its walks need to read?
-        ctx.select(selected_names(info.operation, info._raw_info.fragments))
-    return ctx
+def request_context(info: Info) -> RequestContext:
+    """The request's resolver context (caller scope, loaders, batcher)."""
+    return info.context
 
 
-def actor(info: strawberry.Info) -> str:
-    """Who is writing, as nodes record it: subject@issuer of the caller's token."""
-    scope = federation(info).scope
-    return f"{scope.subject}@{scope.token_issuer}"
+T = TypeVar("T")
+# Label (or row name, e.g. `Trust`) -> how a stored row becomes its GraphQL object.
+BUILDERS: dict[str, Callable[[Record], Any]] = {}
+# Label -> (its GraphQL type, the description of its root list; None: no root list).
+BOUND: dict[str, tuple[type[Any], str | None]] = {}
+
+
+def bind(label: str, *, listed: str | None = None) -> Callable[[type[T]], type[T]]:
+    """Bind a Strawberry type to the label of its kind (or to the rows a walk returns, e.g. `Trust`).
+
+    `listed` describes the root list of the label, when the kind has one."""
+
+    def register(cls: type[T]) -> type[T]:
+        BUILDERS[label] = cls.from_row  # type: ignore[attr-defined]
+        BOUND[label] = (cls, listed)
+        return cls
+
+    return register
+
+
+def build(label: str, row: Record) -> Any:
+    return BUILDERS[label](row)
+
+
+async def walk_nodes(info: Info, walk: Walk, key: Hashable, where: Filter | None = None) -> list[Any]:
+    """The objects a walk reaches from `key` (one batched statement per wave of the request)."""
+    rows = await info.context.walk(walk, key, where.where() if where is not None else None)
+    make = BUILDERS[walk.builds]
+    return [make(r) for r in rows]
+
+
+async def walk_node(info: Info, walk: Walk, key: Hashable) -> Any:
+    """The first object a walk reaches from `key`, or None."""
+    row = await info.context.walk_one(walk, key)
+    return BUILDERS[walk.builds](row) if row is not None else None
 
 
 def _stored_name(python_name: str) -> str:
@@ -99,7 +137,3 @@ def _enum_of(f: Any) -> type[Enum] | None:
     if isinstance(wrapped, type) and issubclass(wrapped, Enum):
         return wrapped
     return None
-
-
-def rows_to(cls: type[Node], rows: list[Record]) -> list[Any]:
-    return [cls.from_row(r) for r in rows]

@@ -7,33 +7,13 @@ import types
 import typing
 from typing import Any, Literal
 
-import neo4j
 import strawberry
-from graphql import GraphQLError
 from pydantic.alias_generators import to_camel
 
 from resolvers import node_writes
-from resolvers.edits import NodeNotFound
-from schema.bundle import conflict
-from schema.errors import ErrorCode, user_error
-from schema.flavor import Flavor
-from schema.identity import IdentityProvider, UserGroup
-from schema.image import Image
-from schema.network import Network
-from schema.node import actor, federation
+from schema import domains  # noqa: F401 - binds every type to its kind
+from schema.node import BOUND, Info, request_context
 from schema.permissions import IsWriter
-from schema.project import Project
-from schema.provider import Location, Provider, Region
-from schema.quota import QUOTA_TYPES
-from schema.service import SERVICE_TYPES, VolumeType
-from schema.sla import SLA
-
-TYPES: dict[str, Any] = {
-    "Provider": Provider, "Region": Region, "Location": Location, "IdentityProvider": IdentityProvider,
-    "UserGroup": UserGroup, "SLA": SLA, "Project": Project, "Flavor": Flavor, "Image": Image,
-    "Network": Network, "VolumeType": VolumeType, **SERVICE_TYPES,
-    **{t.__name__: t for t in QUOTA_TYPES.values()},
-}  # fmt: skip
 
 
 def _graphql_type(annotation: Any) -> Any:
@@ -50,7 +30,7 @@ def _graphql_type(annotation: Any) -> Any:
 
 
 def _input(label: str, *, patch: bool) -> Any:
-    kind = node_writes.KINDS[label]
+    kind = node_writes.WRITABLE[label]
     annotations: dict[str, Any] = {}
     defaults: dict[str, Any] = {}
     if not patch:
@@ -75,35 +55,15 @@ def _values(data: Any) -> dict[str, Any]:
     return {to_camel(k): v for k, v in vars(data).items() if v is not None}
 
 
-def _refusal(error: Exception, root: str) -> GraphQLError:
-    if isinstance(error, node_writes.InvalidNode):
-        problems = [{"field": f"{root}.{'.'.join(to_camel(p) for p in f.split('.'))}", "message": m}
-                    for f, m in error.problems]  # fmt: skip
-        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-        return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value,
-                                                 "field": problems[0]["field"], "problems": problems})  # fmt: skip
-    if isinstance(error, NodeNotFound):
-        field = "id" if error.argument == "id" else f"{root}.{error.argument}"
-        return user_error(ErrorCode.NOT_FOUND, field, "no such node")
-    assert isinstance(error, neo4j.exceptions.ConstraintError)
-    return conflict(error)
-
-
-_REFUSED = (node_writes.InvalidNode, NodeNotFound, neo4j.exceptions.ConstraintError)
-
-
 def _create(label: str, input_type: Any) -> Any:
-    node_type = TYPES[label]
-    kind = node_writes.KINDS[label]
+    node_type = BOUND[label][0]
+    kind = node_writes.WRITABLE[label]
 
-    async def resolve(info: strawberry.Info, input: input_type) -> node_type:  # type: ignore[valid-type]
+    async def resolve(info: Info, input: input_type) -> node_type:  # type: ignore[valid-type]
         values = _values(input)
         parents = {p.argument: str(values.pop(p.argument)) for p in kind.parents}
-        try:
-            row = await node_writes.create_node(federation(info).database, label, parents, values, actor(info))
-        except _REFUSED as error:
-            raise _refusal(error, "input") from None
-        return node_type.from_row(row)
+        ctx = request_context(info)
+        return node_type.from_row(await node_writes.create_node(ctx.database, label, parents, values, ctx.actor))
 
     return strawberry.mutation(
         resolver=resolve,
@@ -113,14 +73,13 @@ def _create(label: str, input_type: Any) -> Any:
 
 
 def _update(label: str, patch_type: Any) -> Any:
-    node_type = TYPES[label]
+    node_type = BOUND[label][0]
 
-    async def resolve(info: strawberry.Info, id: strawberry.ID, input: patch_type) -> node_type:  # type: ignore[valid-type]
-        try:
-            row = await node_writes.update_node(federation(info).database, label, str(id), _values(input), actor(info))
-        except _REFUSED as error:
-            raise _refusal(error, "input") from None
-        return node_type.from_row(row)
+    async def resolve(info: Info, id: strawberry.ID, input: patch_type) -> node_type:  # type: ignore[valid-type]
+        ctx = request_context(info)
+        return node_type.from_row(
+            await node_writes.update_node(ctx.database, label, str(id), _values(input), ctx.actor)
+        )
 
     return strawberry.mutation(
         resolver=resolve,
@@ -134,7 +93,7 @@ def _snake(camel: str) -> str:
 
 
 _FIELDS: dict[str, Any] = {}
-for _label in node_writes.KINDS:
+for _label in node_writes.WRITABLE:
     _name = _snake(_label[0].lower() + _label[1:]).replace("s_l_a", "sla")
     _FIELDS[f"create_{_name}"] = _create(_label, _input(_label, patch=False))
     _FIELDS[f"update_{_name}"] = _update(_label, _input(_label, patch=True))

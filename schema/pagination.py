@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.catalogue import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SORT_KEYS
+from resolvers.catalogue import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from resolvers.kinds import KINDS
 from schema.enums import SortDirection
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from resolvers.catalogue import Page
-    from schema.node import Node
+    from resolvers.db import Record
 
 NodeType = TypeVar("NodeType")
 
@@ -40,8 +43,8 @@ class Connection(Generic[NodeType]):
         return [edge.node for edge in self.edges]
 
 
-def connection_of(node_type: type[Node], page: Page) -> Connection[Any]:
-    edges = [Edge(cursor=c, node=node_type.from_row(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+def connection_of(build: Callable[[Record], Any], page: Page) -> Connection[Any]:
+    edges = [Edge(cursor=c, node=build(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
     return Connection(
         total_count=page.total,
         page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None),
@@ -55,7 +58,7 @@ def _camel_upper(snake: str) -> str:
 
 def sort_input(label: str, type_name: str) -> type:
     """`<Type>Order { field, direction }` for a label, its fields taken from the sort keys it allows."""
-    fields = Enum(f"{type_name}SortField", {_camel_upper(k): k for k in SORT_KEYS[label]})  # type: ignore[misc]
+    fields = Enum(f"{type_name}SortField", {_camel_upper(k): k for k in KINDS[label].sort_keys})  # type: ignore[misc]
     sort_field = strawberry.enum(fields)
     first = next(iter(fields))
 

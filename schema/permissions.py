@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-import strawberry
 from strawberry.permission import BasePermission
 
-from schema.node import federation
+from schema.errors import ErrorCode
+from schema.node import Info, request_context
 
 
 class IsAdmin(BasePermission):
     """The caller's token carries an administrator entitlement of its issuer."""
 
     message = "FORBIDDEN: administrators only"
-    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - Strawberry reads it per class
+    error_extensions = {"code": ErrorCode.FORBIDDEN.value}  # noqa: RUF012 - Strawberry reads it per class
 
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        return federation(info).scope.admin
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return request_context(info).scope.admin
 
 
 class IsWriter(BasePermission):
     """The caller is an administrator or carries the writer entitlement (the feeder)."""
 
     message = "FORBIDDEN: writers only"
-    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - Strawberry reads it per class
+    error_extensions = {"code": ErrorCode.FORBIDDEN.value}  # noqa: RUF012 - Strawberry reads it per class
 
-    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
-        scope = federation(info).scope
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        scope = request_context(info).scope
         return scope.admin or scope.writer

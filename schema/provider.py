@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from resolvers.loaders import federation as walks
+from resolvers.walks import edge_walk
+from resolvers.walks.provider import TRUSTS_BY_PROVIDER
 from schema.enums import ProviderStatus, ProviderType
-from schema.filters import ProjectFilter, RegionFilter, ServiceFilter, where_of
-from schema.node import Node, federation, rows_to
+from schema.filters import ProjectFilter, RegionFilter, ServiceFilter
+from schema.node import Info, Node, bind, build, walk_node, walk_nodes
 
 if TYPE_CHECKING:
+    from resolvers.db import Record
     from schema.identity import IdentityProvider
     from schema.project import Project
     from schema.service import (
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 _service = strawberry.lazy("schema.service")
 
 
+@bind("Provider", listed="Resource providers.")
 @strawberry.type(description="A resource provider of the federation (an OpenStack or Kubernetes site).")
 class Provider(Node):
     name: str
@@ -34,22 +37,21 @@ class Provider(Node):
     support_emails: list[str] = strawberry.field(default_factory=list)
 
     @strawberry.field
-    async def regions(self, info: strawberry.Info, where: RegionFilter | None = None) -> list[Region]:
-        return rows_to(Region, await federation(info).walk(walks.REGIONS_BY_PROVIDER, self.id, where_of(where)))
+    async def regions(self, info: Info, where: RegionFilter | None = None) -> list[Region]:
+        return await walk_nodes(info, edge_walk("Provider", "Region"), self.id, where)
 
     @strawberry.field(description="Projects (tenants, namespaces) the provider hosts.")
     async def projects(
-        self, info: strawberry.Info, where: ProjectFilter | None = None
+        self, info: Info, where: ProjectFilter | None = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
-        from schema.project import Project
-
-        return rows_to(Project, await federation(info).walk(walks.PROJECTS_BY_PROVIDER, self.id, where_of(where)))
+        return await walk_nodes(info, edge_walk("Provider", "Project"), self.id, where)
 
     @strawberry.field(description="The identity providers (issuers) this provider trusts, and how.")
-    async def trusts(self, info: strawberry.Info) -> list[Trust]:
-        return [Trust.from_row(r) for r in await federation(info).walk(walks.TRUSTS_BY_PROVIDER, self.id)]
+    async def trusts(self, info: Info) -> list[Trust]:
+        return await walk_nodes(info, TRUSTS_BY_PROVIDER, self.id)
 
 
+@bind("Trust")
 @strawberry.type(description="How a provider trusts an issuer (the TRUSTS edge).")
 class Trust:
     idp_name: str = strawberry.field(description="The name the provider gives the issuer (e.g. Keystone's IdP).")
@@ -59,19 +61,18 @@ class Trust:
     identity_provider: Annotated[IdentityProvider, strawberry.lazy("schema.identity")]
 
     @classmethod
-    def from_row(cls, row: dict) -> Trust:  # type: ignore[type-arg]
-        from schema.identity import IdentityProvider
-
+    def from_row(cls, row: Record) -> Trust:
         trust = row["trust"]
         return cls(
             idp_name=trust["idpName"],
             protocol=trust["protocol"],
             audience=trust.get("audience"),
             provider=Provider.from_row(row["provider"]),
-            identity_provider=IdentityProvider.from_row(row["identityProvider"]),
+            identity_provider=build("IdentityProvider", row["identityProvider"]),
         )
 
 
+@bind("Region", listed="Regions of every provider.")
 @strawberry.type(description="A region of a provider; it supplies services and stands at a location.")
 class Region(Node):
     name: str
@@ -84,62 +85,48 @@ class Region(Node):
     )
 
     @strawberry.field
-    async def provider(self, info: strawberry.Info) -> Provider:
-        row = await federation(info).walk_one(walks.PROVIDER_BY_REGION, self.id)
-        return Provider.from_row(row or {})
+    async def provider(self, info: Info) -> Provider:
+        return await walk_node(info, edge_walk("Region", "Provider"), self.id) or Provider.from_row({})
 
     @strawberry.field
-    async def location(self, info: strawberry.Info) -> Location | None:
-        row = await federation(info).walk_one(walks.LOCATION_BY_REGION, self.id)
-        return Location.from_row(row) if row else None
+    async def location(self, info: Info) -> Location | None:
+        return await walk_node(info, edge_walk("Region", "Location"), self.id)
 
     @strawberry.field
     async def compute_services(
-        self, info: strawberry.Info, where: ServiceFilter | None = None
+        self, info: Info, where: ServiceFilter | None = None
     ) -> list[Annotated[ComputeService, _service]]:
-        from schema.service import ComputeService
-
-        return await _services(info, self.id, "ComputeService", ComputeService, where)
+        return await self._services(info, "ComputeService", where)
 
     @strawberry.field
     async def block_storage_services(
-        self, info: strawberry.Info, where: ServiceFilter | None = None
+        self, info: Info, where: ServiceFilter | None = None
     ) -> list[Annotated[BlockStorageService, _service]]:
-        from schema.service import BlockStorageService
-
-        return await _services(info, self.id, "BlockStorageService", BlockStorageService, where)
+        return await self._services(info, "BlockStorageService", where)
 
     @strawberry.field
     async def network_services(
-        self, info: strawberry.Info, where: ServiceFilter | None = None
+        self, info: Info, where: ServiceFilter | None = None
     ) -> list[Annotated[NetworkService, _service]]:
-        from schema.service import NetworkService
-
-        return await _services(info, self.id, "NetworkService", NetworkService, where)
+        return await self._services(info, "NetworkService", where)
 
     @strawberry.field
     async def object_store_services(
-        self, info: strawberry.Info, where: ServiceFilter | None = None
+        self, info: Info, where: ServiceFilter | None = None
     ) -> list[Annotated[ObjectStoreService, _service]]:
-        from schema.service import ObjectStoreService
-
-        return await _services(info, self.id, "ObjectStoreService", ObjectStoreService, where)
+        return await self._services(info, "ObjectStoreService", where)
 
     @strawberry.field
     async def identity_services(
-        self, info: strawberry.Info, where: ServiceFilter | None = None
+        self, info: Info, where: ServiceFilter | None = None
     ) -> list[Annotated[IdentityService, _service]]:
-        from schema.service import IdentityService
+        return await self._services(info, "IdentityService", where)
 
-        return await _services(info, self.id, "IdentityService", IdentityService, where)
-
-
-async def _services(
-    info: strawberry.Info, region_id: str, label: str, cls: type[Node], where: ServiceFilter | None
-) -> list:  # type: ignore[type-arg]
-    return rows_to(cls, await federation(info).walk(walks.SERVICES_BY_REGION[label], region_id, where_of(where)))
+    async def _services(self, info: Info, label: str, where: ServiceFilter | None) -> list[Any]:
+        return await walk_nodes(info, edge_walk("Region", label), self.id, where)
 
 
+@bind("Location", listed="Sites.")
 @strawberry.type(description="A site where regions stand; several regions may share it.")
 class Location(Node):
     site: str
@@ -149,5 +136,5 @@ class Location(Node):
     longitude: float | None = None
 
     @strawberry.field
-    async def regions(self, info: strawberry.Info, where: RegionFilter | None = None) -> list[Region]:
-        return rows_to(Region, await federation(info).walk(walks.REGIONS_BY_LOCATION, self.id, where_of(where)))
+    async def regions(self, info: Info, where: RegionFilter | None = None) -> list[Region]:
+        return await walk_nodes(info, edge_walk("Location", "Region"), self.id, where)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, NewType
+from typing import TYPE_CHECKING, Annotated, Any, NewType, Self
 
 import strawberry
 
-from resolvers.loaders import resources as walks
+from resolvers.walks import edge_walk
 from schema.enums import QuotaKind
-from schema.node import Node, federation
+from schema.node import Info, Node, bind, walk_node
 
 if TYPE_CHECKING:
     from resolvers.db import Record
@@ -27,25 +27,29 @@ BIG_INT = strawberry.scalar(
 _service = strawberry.lazy("schema.service")
 
 
+@bind("Quota", listed="Quota records of every project.")
 @strawberry.interface(description="One quota record of a project on a service. −1 means unlimited.")
 class Quota(Node):
     kind: QuotaKind
     per_user: bool = strawberry.field(default=False, description="A limit for each user of the project.")
     usage: bool = strawberry.field(default=False, description="true: current consumption; false: a limit.")
 
+    @classmethod
+    def from_row(cls, row: Record) -> Self:
+        """A quota row builds the type of its kind (a compute quota, …)."""
+        if cls is Quota:
+            return QUOTA_TYPES[row["kind"]].from_row(row)  # type: ignore[return-value]
+        return super().from_row(row)
+
     @strawberry.field
-    async def project(self, info: strawberry.Info) -> Annotated[Project, strawberry.lazy("schema.project")] | None:
-        from schema.project import Project
+    async def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.project")] | None:
+        return await walk_node(info, edge_walk("Quota", "Project"), self.id)
 
-        row = await federation(info).walk_one(walks.PROJECT_BY_QUOTA, self.id)
-        return Project.from_row(row) if row else None
-
-
-async def _service_of(info: strawberry.Info, quota_id: str, cls: Any) -> Any:
-    row = await federation(info).walk_one(walks.SERVICE_BY_QUOTA, quota_id)
-    return cls.from_row(row) if row else None
+    async def _service(self, info: Info, label: str) -> Any:
+        return await walk_node(info, edge_walk("Quota", label), self.id)
 
 
+@bind("ComputeQuota")
 @strawberry.type
 class ComputeQuota(Quota):
     cores: int | None = None
@@ -54,12 +58,11 @@ class ComputeQuota(Quota):
     gpus: int | None = None
 
     @strawberry.field
-    async def service(self, info: strawberry.Info) -> Annotated[ComputeService, _service] | None:
-        from schema.service import ComputeService
-
-        return await _service_of(info, self.id, ComputeService)  # type: ignore[no-any-return]
+    async def service(self, info: Info) -> Annotated[ComputeService, _service] | None:
+        return await self._service(info, "ComputeService")
 
 
+@bind("BlockStorageQuota")
 @strawberry.type
 class BlockStorageQuota(Quota):
     gigabytes: int | None = None
@@ -67,12 +70,11 @@ class BlockStorageQuota(Quota):
     volumes: int | None = None
 
     @strawberry.field
-    async def service(self, info: strawberry.Info) -> Annotated[BlockStorageService, _service] | None:
-        from schema.service import BlockStorageService
-
-        return await _service_of(info, self.id, BlockStorageService)  # type: ignore[no-any-return]
+    async def service(self, info: Info) -> Annotated[BlockStorageService, _service] | None:
+        return await self._service(info, "BlockStorageService")
 
 
+@bind("NetworkQuota")
 @strawberry.type
 class NetworkQuota(Quota):
     public_ips: int | None = None
@@ -82,12 +84,11 @@ class NetworkQuota(Quota):
     security_group_rules: int | None = None
 
     @strawberry.field
-    async def service(self, info: strawberry.Info) -> Annotated[NetworkService, _service] | None:
-        from schema.service import NetworkService
-
-        return await _service_of(info, self.id, NetworkService)  # type: ignore[no-any-return]
+    async def service(self, info: Info) -> Annotated[NetworkService, _service] | None:
+        return await self._service(info, "NetworkService")
 
 
+@bind("ObjectStoreQuota")
 @strawberry.type
 class ObjectStoreQuota(Quota):
     bytes: BigInt | None = None
@@ -95,10 +96,8 @@ class ObjectStoreQuota(Quota):
     objects: BigInt | None = None
 
     @strawberry.field
-    async def service(self, info: strawberry.Info) -> Annotated[ObjectStoreService, _service] | None:
-        from schema.service import ObjectStoreService
-
-        return await _service_of(info, self.id, ObjectStoreService)  # type: ignore[no-any-return]
+    async def service(self, info: Info) -> Annotated[ObjectStoreService, _service] | None:
+        return await self._service(info, "ObjectStoreService")
 
 
 QUOTA_TYPES: dict[str, type[Quota]] = {
@@ -107,7 +106,3 @@ QUOTA_TYPES: dict[str, type[Quota]] = {
     QuotaKind.NETWORK.value: NetworkQuota,
     QuotaKind.OBJECT_STORE.value: ObjectStoreQuota,
 }
-
-
-def quota_from_row(row: Record) -> Quota:
-    return QUOTA_TYPES[row["kind"]].from_row(row)

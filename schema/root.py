@@ -1,18 +1,24 @@
-"""The root Query: every node type as a filtered, sorted, paginated list and by id; the schema itself."""
+"""The root Query: every node kind with a root list as a filtered, sorted, paginated list and by id; the schema.
+
+The lists and lookups are made from the types bound to their kinds (`schema.node.bind`), in the
+order of the kinds table, so a new node type gets both without a line here.
+"""
 
 # No `from __future__ import annotations` here: the list fields are made by a factory, and
 # Strawberry must see their argument types as objects, not as names in this module.
 
+import re
+from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, FragmentDefinitionNode, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
     ValidationCache,
     max_aliases,
     query_depth_limiter,
@@ -22,31 +28,21 @@ from strawberry.tools import merge_types
 from strawberry.types.nodes import SelectedField
 
 from resolvers import catalogue
-from resolvers.loaders import nodes
-from schema import filters
+from resolvers.context import RequestContext
+from resolvers.kinds import KINDS
+from resolvers.projection import selected_names
+from resolvers.walks import by_id
+from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
+from schema.domains import identity
 from schema.edits import EditMutation
-from schema.errors import page_errors, should_mask
+from schema.errors import FederationErrors
 from schema.execution import FederationExecution
-from schema.flavor import Flavor
-from schema.identity import IdentityProvider, UserGroup
-from schema.image import Image
+from schema.filters import FILTERS
 from schema.mutation import Mutation
-from schema.network import Network
-from schema.node import Node, federation
+from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
 from schema.pagination import Connection, connection_of, sort_input
-from schema.project import Project
-from schema.provider import Location, Provider, Region
-from schema.quota import BIG_INT, QUOTA_TYPES, BigInt, Quota, quota_from_row
-from schema.service import (
-    BlockStorageService,
-    ComputeService,
-    IdentityService,
-    NetworkService,
-    ObjectStoreService,
-    VolumeType,
-)
-from schema.sla import SLA
+from schema.quota import BIG_INT, BigInt
 
 MAX_DEPTH = 15
 
@@ -62,112 +58,110 @@ def _selects(selections: list[Any], name: str) -> bool:
     return False
 
 
-def _list_field(label: str, node_type: Any, filter_type: Any, description: str) -> Any:
+def _list_field(label: str, node_type: Any, description: str) -> Any:
+    kind = KINDS[label]
+    filter_type = FILTERS.get(label) or FILTERS[kind.family or label]
     order_type = sort_input(label, node_type.__name__)
-    build = quota_from_row if node_type is Quota else node_type.from_row
+    build = BUILDERS[label]
+    default_sort = next(iter(kind.sort_keys))
 
     async def resolve(
-        info: strawberry.Info,
+        info: Info,
         where: filter_type | None = None,  # type: ignore[valid-type]
         order_by: order_type | None = None,  # type: ignore[valid-type]
         first: int = catalogue.DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Connection[node_type]:  # type: ignore[valid-type]
-        ctx = federation(info)
-        with page_errors():
-            page = await catalogue.page(
-                ctx.batcher,
-                label=label,
-                where=filters.where_of(where),
-                sort=order_by.field.value if order_by else next(iter(catalogue.SORT_KEYS[label])),  # type: ignore[attr-defined]
-                descending=bool(order_by and order_by.direction.value == "desc"),  # type: ignore[attr-defined]
-                first=first,
-                after=after,
-                scope=ctx.scope,
-                params=ctx.params,
-                properties=ctx.properties,
-                with_total=_selects(info.selected_fields[0].selections, "totalCount"),
-            )
-        connection = connection_of(node_type, page)
-        if node_type is Quota:
-            for edge, row in zip(connection.edges, page.rows, strict=True):
-                edge.node = build(row)
-        return connection
+        ctx = request_context(info)
+        page = await catalogue.page(
+            ctx.batcher,
+            label=label,
+            where=where.where() if where is not None else None,  # type: ignore[attr-defined]
+            sort=order_by.field.value if order_by else default_sort,  # type: ignore[attr-defined]
+            descending=bool(order_by and order_by.direction.value == "desc"),  # type: ignore[attr-defined]
+            first=first,
+            after=after,
+            params=ctx.params,
+            properties=ctx.properties,
+            with_total=_selects(info.selected_fields[0].selections, "totalCount"),
+        )
+        return connection_of(build, page)
 
     return strawberry.field(resolver=resolve, description=description)
 
 
 def _by_id_field(label: str, node_type: Any) -> Any:
-    build = quota_from_row if node_type is Quota else node_type.from_row
+    walk = by_id(label)
 
-    async def resolve(info: strawberry.Info, id: strawberry.ID) -> node_type | None:  # type: ignore[valid-type]
-        row = await federation(info).walk_one(nodes.BY_ID[label], id)
-        return build(row) if row else None
+    async def resolve(info: Info, id: strawberry.ID) -> node_type | None:  # type: ignore[valid-type]
+        return await walk_node(info, walk, id)
 
     return strawberry.field(resolver=resolve, description=f"The {label} with this id, or null.")
 
 
+def _snake(label: str) -> str:
+    return "sla" if label == "SLA" else re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
+
+
 @strawberry.type
-class Query:
-    providers: Connection[Provider] = _list_field("Provider", Provider, filters.ProviderFilter, "Resource providers.")
-    provider: Provider | None = _by_id_field("Provider", Provider)
-    regions: Connection[Region] = _list_field("Region", Region, filters.RegionFilter, "Regions of every provider.")
-    region: Region | None = _by_id_field("Region", Region)
-    locations: Connection[Location] = _list_field("Location", Location, filters.LocationFilter, "Sites.")
-    location: Location | None = _by_id_field("Location", Location)
-    identity_providers: Connection[IdentityProvider] = _list_field(
-        "IdentityProvider", IdentityProvider, filters.IdentityProviderFilter, "Token issuers."
-    )
-    identity_provider: IdentityProvider | None = _by_id_field("IdentityProvider", IdentityProvider)
-    user_groups: Connection[UserGroup] = _list_field("UserGroup", UserGroup, filters.UserGroupFilter, "User groups.")
-    user_group_by_id: UserGroup | None = _by_id_field("UserGroup", UserGroup)
-    slas: Connection[SLA] = _list_field("SLA", SLA, filters.SLAFilter, "Service level agreements.")
-    sla: SLA | None = _by_id_field("SLA", SLA)
-    projects: Connection[Project] = _list_field("Project", Project, filters.ProjectFilter, "Projects.")
-    project: Project | None = _by_id_field("Project", Project)
-    compute_services: Connection[ComputeService] = _list_field(
-        "ComputeService", ComputeService, filters.ServiceFilter, "Compute services."
-    )
-    compute_service: ComputeService | None = _by_id_field("ComputeService", ComputeService)
-    block_storage_services: Connection[BlockStorageService] = _list_field(
-        "BlockStorageService", BlockStorageService, filters.ServiceFilter, "Block storage services."
-    )
-    block_storage_service: BlockStorageService | None = _by_id_field("BlockStorageService", BlockStorageService)
-    network_services: Connection[NetworkService] = _list_field(
-        "NetworkService", NetworkService, filters.ServiceFilter, "Network services."
-    )
-    network_service: NetworkService | None = _by_id_field("NetworkService", NetworkService)
-    object_store_services: Connection[ObjectStoreService] = _list_field(
-        "ObjectStoreService", ObjectStoreService, filters.ServiceFilter, "Object store services."
-    )
-    object_store_service: ObjectStoreService | None = _by_id_field("ObjectStoreService", ObjectStoreService)
-    identity_services: Connection[IdentityService] = _list_field(
-        "IdentityService", IdentityService, filters.ServiceFilter, "Identity (Keystone) services."
-    )
-    identity_service: IdentityService | None = _by_id_field("IdentityService", IdentityService)
-    flavors: Connection[Flavor] = _list_field("Flavor", Flavor, filters.FlavorFilter, "Every flavor of every service.")
-    flavor: Flavor | None = _by_id_field("Flavor", Flavor)
-    images: Connection[Image] = _list_field("Image", Image, filters.ImageFilter, "Every image of every service.")
-    image: Image | None = _by_id_field("Image", Image)
-    networks: Connection[Network] = _list_field("Network", Network, filters.NetworkFilter, "Every network.")
-    network: Network | None = _by_id_field("Network", Network)
-    volume_types: Connection[VolumeType] = _list_field(
-        "VolumeType", VolumeType, filters.VolumeTypeFilter, "Block storage volume types."
-    )
-    volume_type: VolumeType | None = _by_id_field("VolumeType", VolumeType)
-    quotas: Connection[Quota] = _list_field("Quota", Quota, filters.QuotaFilter, "Quota records of every project.")
-    quota: Quota | None = _by_id_field("Quota", Quota)
-
+class _Lookups:
     @strawberry.field(description="A user group by its name at an issuer (the issuer URL as tokens carry it).")
-    async def user_group(self, info: strawberry.Info, name: str, issuer: str) -> UserGroup | None:
+    async def user_group(self, info: Info, name: str, issuer: str) -> identity.UserGroup | None:
         key = (("issuer", issuer), ("name", name))
-        row = await federation(info).walk_one(nodes.USER_GROUP_BY_NAME_AT_ISSUER, key)
-        return UserGroup.from_row(row) if row else None
+        return await walk_node(info, USER_GROUP_BY_NAME_AT_ISSUER, key)
 
 
-def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
+def _root_lists() -> Iterator[tuple[str, Any, Any]]:
+    """(name, annotation, field) of every root list and lookup, in the order of the kinds table. A lookup
+    whose name a hand-written field takes (`userGroup`) is `<name>ById`."""
+    taken = set(_Lookups.__annotations__) | {"user_group"}
+    for label in KINDS:
+        if label not in BOUND or not KINDS[label].root:
+            continue
+        node_type, listed = BOUND[label]
+        name = _snake(label)
+        yield f"{name}s", Connection[node_type], _list_field(label, node_type, listed or "")  # type: ignore[valid-type]
+        lookup = f"{name}_by_id" if name in taken else name
+        yield lookup, node_type | None, _by_id_field(label, node_type)
+
+
+_GENERATED = list(_root_lists())
+_RootLists = strawberry.type(
+    type(
+        "RootLists",
+        (),
+        {"__annotations__": {name: annotation for name, annotation, _ in _GENERATED},
+         **{name: field for name, _, field in _GENERATED}},
+    )
+)  # fmt: skip
+Query = merge_types("Query", (_RootLists, _Lookups))
+
+
+class SelectProperties(SchemaExtension):
+    """Before execution: the stored properties walks of this request read are those the operation names."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        context = execution.context
+        if execution.graphql_document is not None and isinstance(context, RequestContext):
+            definitions = execution.graphql_document.definitions
+            fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+            wanted = execution.operation_name
+            for operation in definitions:
+                if isinstance(operation, OperationDefinitionNode) and (
+                    wanted is None or (operation.name is not None and operation.name.value == wanted)
+                ):
+                    context.select(selected_names(operation, fragments))
+                    break
+        yield
+
+
+def build_schema(*, max_depth: int = MAX_DEPTH, stored_scalar_shortcut: bool = True) -> strawberry.Schema:
     """The registry's schema with its guards: depth, aliases and tokens limited, parsing cached,
-    unexpected errors masked (our coded errors pass through)."""
+    refusals coded and unexpected errors masked.
+
+    `stored_scalar_shortcut` completes stored scalars without graphql-core's per-field steps
+    (`schema/execution.py`); off, graphql-core completes every field (the answers are the same)."""
     # The limits' validation rules are made once, here: the validation cache keys on the rule classes,
     # and the limiter extensions would make new ones for every request (so it would never hit).
     limits: list[type[ASTValidationRule]] = [
@@ -177,16 +171,18 @@ def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
-        types=[*QUOTA_TYPES.values(), Node],
+        types=[cls for label, (cls, _) in BOUND.items() if KINDS.get(label) and KINDS[label].family == "Quota"]
+        + [Node],
         config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
-        execution_context_class=FederationExecution,
+        execution_context_class=FederationExecution if stored_scalar_shortcut else None,
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(AddValidationRules, limits),
             partial(MaxTokensLimiter, max_token_count=5000),
             partial(ParserCache, maxsize=256),
             partial(ValidationCache, maxsize=256),
-            partial(MaskErrors, should_mask_error=should_mask),
+            SelectProperties,
+            FederationErrors,
         ],
     )
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 
-from resolvers.loaders import identity as walks
-from schema.filters import ProjectFilter, where_of
-from schema.node import Node, federation, rows_to
+from resolvers.walks import edge_walk
+from schema.filters import ProjectFilter
+from schema.node import Info, Node, bind, build, walk_node, walk_nodes
 
 if TYPE_CHECKING:
     from resolvers.db import Record
@@ -26,8 +26,8 @@ class SLADocument:
     key: strawberry.Private[str]
 
     @strawberry.field(description="A short-lived link to download the document (presigned GET).")
-    async def download_url(self, info: strawberry.Info) -> str | None:
-        store = federation(info).documents
+    async def download_url(self, info: Info) -> str | None:
+        store = info.context.documents
         return await store.download_url(self.key) if store is not None else None
 
     @classmethod
@@ -43,6 +43,7 @@ class SLADocument:
         )
 
 
+@bind("SLA", listed="Service level agreements.")
 @strawberry.type(description="A service level agreement, in force from startDate to endDate (both included).")
 class SLA(Node):
     doc_uuid: str = strawberry.field(description="The id of the signed document (as SLAM knew it).")
@@ -59,15 +60,11 @@ class SLA(Node):
         return sla
 
     @strawberry.field
-    async def user_group(self, info: strawberry.Info) -> Annotated[UserGroup, strawberry.lazy("schema.identity")]:
-        from schema.identity import UserGroup
-
-        return UserGroup.from_row(await federation(info).walk_one(walks.USER_GROUP_BY_SLA, self.id) or {})
+    async def user_group(self, info: Info) -> Annotated[UserGroup, strawberry.lazy("schema.identity")]:
+        return await walk_node(info, edge_walk("SLA", "UserGroup"), self.id) or build("UserGroup", {})
 
     @strawberry.field(description="The projects (one per provider) the SLA covers.")
     async def projects(
-        self, info: strawberry.Info, where: ProjectFilter | None = None
+        self, info: Info, where: ProjectFilter | None = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
-        from schema.project import Project
-
-        return rows_to(Project, await federation(info).walk(walks.PROJECTS_BY_SLA, self.id, where_of(where)))
+        return await walk_nodes(info, edge_walk("SLA", "Project"), self.id, where)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import neo4j
 import pytest
 import yaml
 
 from registry.cli import main
 from registry.feeder import FederationFileError, load_federation, read_federation
 from resolvers.db import Database
+from resolvers.errors import BundleError, Conflict
 from resolvers.federation_file import FederationFile
-from resolvers.federation_graph import BundleError, stable_uid
+from resolvers.federation_graph import stable_uid
 from tests.conftest import EXAMPLE_FEDERATION, replace_graph
 
 DUMP = """MATCH (n) OPTIONAL MATCH (n)-[r]->(m)
@@ -129,8 +129,8 @@ async def test_a_constraint_violation_midway_leaves_the_graph_as_it_was(database
     )
     before = await dump(database)
 
-    # when the federation is loaded, Neo4j refuses the duplicate region ...
-    with pytest.raises(neo4j.exceptions.ConstraintError):
+    # when the federation is loaded, Neo4j refuses the duplicate region (a conflict naming the key) ...
+    with pytest.raises(Conflict, match=r"a Region with `naturalKey` = .* already exists"):
         await load_federation(database, federation)
 
     # ... and nothing of the federation was written
@@ -142,7 +142,7 @@ async def test_neo4j_itself_refuses_a_second_provider_with_the_same_name_and_typ
     create = "CREATE (:Provider {uid: $uid, name: 'P', type: 'openstack', status: 'active'})"
     await database.write([(create, {"uid": "one"})])
 
-    with pytest.raises(neo4j.exceptions.ConstraintError):
+    with pytest.raises(Conflict, match=r"a Provider with .* already exists"):
         await database.write([(create, {"uid": "two"})])
 
 

@@ -1,0 +1,122 @@
+"""Walks of the federation graph from keyed nodes to their neighbours, batched per request wave.
+
+A walk along one edge of `resolvers/kinds.py` is derived from the table (`edge_walk`); walks with more
+to them live in the module named after the schema module they serve (`walks/provider.py` for
+`schema/provider.py`, …) or, for what a project may use, in `resolvers/may_use.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from aiodataloader import DataLoader
+
+from resolvers import projection
+from resolvers.db import Record, freeze
+from resolvers.filters import compile_where
+from resolvers.kinds import KINDS, edge_between
+from resolvers.visibility import Scope
+
+if TYPE_CHECKING:
+    from resolvers.db import StatementBatcher
+
+
+@dataclass(frozen=True)
+class Walk:
+    """From the node(s) a key names to the nodes `n` labelled `target`.
+
+    `match` starts after `UNWIND p.keys AS key` and binds `n`, and the variables in `carry` that
+    `row` reads besides it; `row` is the map returned per neighbour, ordered by `order` (default: the
+    target kind's), then uid. `result` names the type a row builds (default: the target's);
+    `filters` are the predicates its filter may use (default: the target kind's), and `visible_as`
+    the variable whose visibility decides a row's (default: `n`, as its target).
+    """
+
+    name: str
+    match: str
+    target: str
+    row: str = "n {.*}"
+    order: str | None = None
+    carry: tuple[str, ...] = ()
+    distinct: bool = False
+    # Labels of the variables `row` projects besides `n` (which is `target`), e.g. {"prov": "Provider"}.
+    labels: tuple[tuple[str, str], ...] = ()
+    result: str | None = None
+    filters: tuple[tuple[str, str], ...] | None = None
+    visible_as: tuple[str, str] | None = None  # (label, variable)
+
+    @property
+    def builds(self) -> str:
+        """The name of the type each row builds (bound to a GraphQL type in `schema/`)."""
+        return self.result or self.target
+
+    @property
+    def predicates(self) -> Mapping[str, str]:
+        return dict(self.filters) if self.filters is not None else KINDS[self.target].filters
+
+    def cypher(self, where_clause: str, properties: tuple[str, ...] | None = None) -> str:
+        """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property)."""
+        return _walk_cypher(self, where_clause, properties)
+
+
+@lru_cache(maxsize=1024)
+def _walk_cypher(walk: Walk, where_clause: str, properties: tuple[str, ...] | None) -> str:
+    # Made once per (walk, filter shape, selection): every request of a kind sends the same text.
+    keep = "DISTINCT " if walk.distinct else ""
+    # (`projection.project`: this package has a module `project`, named after schema/project.py)
+    row = projection.project(walk.row, properties, {"n": walk.target, **dict(walk.labels)})
+    label, var = walk.visible_as or (walk.target, "n")
+    order = walk.order or KINDS[walk.target].order
+    return (
+        "UNWIND p.keys AS key\n"
+        f"{walk.match}\n"
+        f"WITH {keep}p, key, n{''.join(', ' + v for v in walk.carry)}\n"
+        f"WHERE {where_clause} AND {Scope.predicate(label, var)}\n"
+        f"WITH key, {row} AS row ORDER BY {order}, n.uid\n"
+        "WITH key, collect(row) AS rows, null AS total"
+    )
+
+
+@cache
+def edge_walk(source: str, target: str) -> Walk:
+    """From a `source` node, by its uid, along the one edge type between the two labels, to `target`s."""
+    try:
+        edge = edge_between(source, target)
+        arrow = f"-[:{edge.type}]->"
+    except LookupError:
+        edge = edge_between(target, source)
+        arrow = f"<-[:{edge.type}]-"
+    return Walk(f"{target}By{source}", f"MATCH (:{source} {{uid: key}}){arrow}(n:{target})", target)
+
+
+@cache
+def by_id(label: str) -> Walk:
+    """The node labelled `label` with the key as uid (labels come from the kinds table only)."""
+    return Walk(f"{label}ById", f"MATCH (n:{KINDS[label].key_label} {{uid: key}})", label, order="n.uid")
+
+
+class WalkLoader(DataLoader[Hashable, list[Record]]):
+    """Loads one walk with one filter for many keys: one UNWIND batch per wave of the request."""
+
+    def __init__(
+        self,
+        walk: Walk,
+        where: Mapping[str, Any] | None,
+        *,
+        batcher: StatementBatcher,
+        params: Mapping[str, Any],
+        properties: tuple[str, ...] | None = None,
+    ) -> None:
+        super().__init__()
+        where_clause, values = compile_where(walk.predicates, where)
+        self.cypher = walk.cypher(where_clause, properties)
+        self.params = {**params, "f": values}
+        self.batcher = batcher
+
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record]]:
+        plain_keys = [dict(k) if isinstance(k, tuple) else k for k in keys]
+        found = await self.batcher.submit(self.cypher, {**self.params, "keys": plain_keys})
+        return [found.get(freeze(k), ([], None))[0] for k in plain_keys]
