@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.types.arguments import InputContext
-from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
+from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from schema.enums import ProviderStatus, ProviderType, QuotaKind
@@ -35,7 +35,7 @@ class Filter:
             return built
         return {
             f.name: _plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            for f in dataclasses.fields(cast("Any", self))  # every filter input is a dataclass
             if getattr(self, f.name) is not None
         }
 
@@ -229,7 +229,7 @@ def _input_plan(cls: type, context: InputContext) -> _InputPlan:
     plan = _INPUT_PLANS.get(cls)
     if plan is None:
         plan = {}
-        for f in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        for f in get_object_definition(cls, strict=True).fields:
             kind = f.type.of_type if isinstance(f.type, StrawberryOptional) else f.type
             item = kind.of_type if isinstance(kind, StrawberryList) else kind
             enum = cast("type[Enum]", item.wrapped_cls) if isinstance(item, StrawberryEnumDefinition) else None
@@ -261,10 +261,10 @@ def _from_input(cls: type, value: Mapping[str, Any], context: InputContext) -> F
             where[python_name] = _plain(kwargs[python_name])
         else:  # lists are copied: graphql-core hands every request the same default list
             kwargs[python_name] = where[python_name] = list(raw) if isinstance(raw, list) else raw
-    built = cls(**kwargs)
+    built: Filter = cls(**kwargs)
     built.__dict__["_where"] = where
-    return built  # type: ignore[no-any-return]
+    return built
 
 
 for _filter in Filter.__subclasses__():
-    _filter.__strawberry_definition__.from_input = _from_input  # type: ignore[attr-defined]
+    get_object_definition(_filter, strict=True).from_input = _from_input

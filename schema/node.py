@@ -11,9 +11,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Hashable
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from resolvers.context import RequestContext
 
@@ -31,7 +32,14 @@ def request_context(info: Info) -> RequestContext:
     return info.context
 
 
-T = TypeVar("T")
+class RowBuilt(Protocol):
+    """A type that builds itself from a stored row (a node type, a trust, a deployment target)."""
+
+    @classmethod
+    def from_row(cls, row: Record) -> Any: ...
+
+
+T = TypeVar("T", bound=RowBuilt)
 # Label (or row name, e.g. `Trust`) -> how a stored row becomes its GraphQL object.
 BUILDERS: dict[str, Callable[[Record], Any]] = {}
 # Label -> (its GraphQL type, the description of its root list; None: no root list).
@@ -44,7 +52,7 @@ def bind(label: str, *, listed: str | None = None) -> Callable[[type[T]], type[T
     `listed` describes the root list of the label, when the kind has one."""
 
     def register(cls: type[T]) -> type[T]:
-        BUILDERS[label] = cls.from_row  # type: ignore[attr-defined]
+        BUILDERS[label] = cls.from_row
         BOUND[label] = (cls, listed)
         return cls
 
@@ -114,7 +122,7 @@ def _row_plan(cls: type) -> _RowPlan:
     type's many fields: a matchmaking answer builds a few hundred objects)."""
     plan = _ROW_PLANS.get(cls)
     if plan is None:
-        stored = [f for f in cls.__strawberry_definition__.fields if f.base_resolver is None]  # type: ignore[attr-defined]
+        stored = [f for f in get_object_definition(cls, strict=True).fields if f.base_resolver is None]
         plan = (
             {_stored_name(f.python_name): (f.python_name, _enum_of(f)) for f in stored},
             tuple(f.python_name for f in stored if _required(f)),

@@ -56,7 +56,14 @@ def _camel_upper(snake: str) -> str:
     return snake.upper()
 
 
-def sort_input(label: str, type_name: str) -> type:
+class SortOrder:
+    """The base of every `<Type>Order` input (a plain class: Strawberry sees only each input's own fields)."""
+
+    field: Enum
+    direction: SortDirection
+
+
+def sort_input(label: str, type_name: str) -> type[SortOrder]:
     """`<Type>Order { field, direction }` for a label, its fields taken from the sort keys it allows."""
     fields = Enum(f"{type_name}SortField", {_camel_upper(k): k for k in KINDS[label].sort_keys})  # type: ignore[misc]
     sort_field = strawberry.enum(fields)
@@ -64,11 +71,11 @@ def sort_input(label: str, type_name: str) -> type:
 
     order = type(
         f"{type_name}Order",
-        (),
+        (SortOrder,),
         {
             "__annotations__": {"field": sort_field, "direction": SortDirection},
             "field": first,
             "direction": SortDirection.ASC,
         },
     )
-    return strawberry.input(order)
+    return strawberry.input(order)  # the same class, now a Strawberry input

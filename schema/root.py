@@ -35,13 +35,14 @@ from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
 from schema.domains import identity
 from schema.edits import EditMutation
+from schema.enums import SortDirection
 from schema.errors import FederationErrors
 from schema.execution import FederationExecution
-from schema.filters import FILTERS
+from schema.filters import FILTERS, Filter
 from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
-from schema.pagination import Connection, connection_of, sort_input
+from schema.pagination import Connection, SortOrder, connection_of, sort_input
 from schema.quota import BIG_INT, BigInt
 
 MAX_DEPTH = 15
@@ -73,12 +74,15 @@ def _list_field(label: str, node_type: Any, description: str) -> Any:
         after: str | None = None,
     ) -> Connection[node_type]:  # type: ignore[valid-type]
         ctx = request_context(info)
+        # Their annotations are made at run time: as objects, mypy checks what they are here.
+        filtered: object = where
+        order: object = order_by
         page = await catalogue.page(
             ctx.batcher,
             label=label,
-            where=where.where() if where is not None else None,  # type: ignore[attr-defined]
-            sort=order_by.field.value if order_by else default_sort,  # type: ignore[attr-defined]
-            descending=bool(order_by and order_by.direction.value == "desc"),  # type: ignore[attr-defined]
+            where=filtered.where() if isinstance(filtered, Filter) else None,
+            sort=str(order.field.value) if isinstance(order, SortOrder) else default_sort,
+            descending=isinstance(order, SortOrder) and order.direction is SortDirection.DESC,
             first=first,
             after=after,
             params=ctx.params,
