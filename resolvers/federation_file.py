@@ -1,11 +1,18 @@
 """The federation file the feeder loads: a whole federation as nested YAML/JSON, validated.
 
 Keys are camelCase, like the GraphQL schema. See examples/federation.yaml for a full example.
+
+What a harvest could not read is `null`, never `[]`: a region's `services`, a service's `flavors`,
+`images`, `networks` or `volumeTypes`, a project's `quotas` or private links. `[]` says "there are
+none" and removes what is stored; `null` says "unknown": the registry keeps what it has and marks
+it stale. (`[]` is the default, so a hand-written file means what it lists.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 from typing import Literal, Self
 
 import pycountry
@@ -22,6 +29,24 @@ class Model(BaseModel):
 def _url(value: str) -> str:
     AnyHttpUrl(value)  # raises a ValidationError naming the field when malformed
     return value
+
+
+_VERSION = re.compile(r"^\d+(\.\d+)*$")
+
+
+def _version(value: str | None) -> str | None:
+    """A dotted version (12.4, 550.54.15): compared part by part as numbers, so it must be one."""
+    if value is not None and not _VERSION.match(value):
+        raise ValueError(f"{value!r} is not a dotted version such as 12.4")
+    return value
+
+
+class HarvestIn(Model):
+    """How the last harvest of a provider (or of one of its regions) went."""
+
+    attempted_at: dt.datetime
+    outcome: Literal["ok", "partial", "failed"]
+    error: str | None = Field(None, max_length=500, description="A short, safe reason (no credentials, no URLs)")
 
 
 class FlavorIn(Model):
@@ -61,6 +86,12 @@ class ImageIn(Model):
     created_at: dt.datetime | None = None
     tags: list[str] = []
     is_shared: bool = True
+    cuda_version: str | None = Field(None, description="CUDA toolkit version, e.g. 12.4")
+    gpu_driver_version: str | None = Field(None, description="GPU driver version, e.g. 550.54.15")
+    cudnn_version: str | None = None
+    login_user: str | None = Field(None, description="The user to log in as (e.g. ubuntu)")
+
+    _check_versions = field_validator("cuda_version", "gpu_driver_version", "cudnn_version")(_version)
 
 
 class NetworkIn(Model):
@@ -74,6 +105,17 @@ class NetworkIn(Model):
     proxy_user: str | None = None
     tags: list[str] = []
     is_shared: bool = True
+    cidr: str | None = Field(None, description="The address range of its (first) subnet, e.g. 10.0.0.0/24")
+
+    @field_validator("cidr")
+    @classmethod
+    def _network_range(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an address range such as 10.0.0.0/24") from None
+        return value
 
 
 class VolumeTypeIn(Model):
@@ -92,10 +134,10 @@ class ServiceIn(Model):
     description: str = ""
     microversion: str | None = None
     data_location: str | None = None
-    flavors: list[FlavorIn] = []
-    images: list[ImageIn] = []
-    networks: list[NetworkIn] = []
-    volume_types: list[VolumeTypeIn] = []
+    flavors: list[FlavorIn] | None = []  # None: unknown (not read), keep what is stored
+    images: list[ImageIn] | None = []
+    networks: list[NetworkIn] | None = []
+    volume_types: list[VolumeTypeIn] | None = []
 
     _check_endpoint = field_validator("endpoint")(_url)
 
@@ -144,7 +186,8 @@ class RegionIn(Model):
     bandwidth_out: float | None = Field(None, ge=0)
     public_ip_assignable: bool | None = None
     location: LocationIn | None = None
-    services: list[ServiceIn] = []
+    services: list[ServiceIn] | None = []  # None: unknown (the region could not be read), keep them
+    harvest: HarvestIn | None = Field(None, description="Only where this region's harvest went otherwise")
 
 
 QuotaService = Literal["compute", "blockStorage", "network", "objectStore"]
@@ -196,10 +239,10 @@ class ProjectIn(Model):
     uuid: str = Field(min_length=1)
     name: str = Field(min_length=1)
     description: str = ""
-    quotas: list[QuotaIn] = []
-    private_flavors: list[str] = Field([], description="uuids of private flavors of this provider")
-    private_images: list[str] = []
-    private_networks: list[str] = []
+    quotas: list[QuotaIn] | None = []  # None: unknown, keep the stored quotas
+    private_flavors: list[str] | None = Field([], description="uuids of private flavors of this provider")
+    private_images: list[str] | None = []
+    private_networks: list[str] | None = []
 
 
 class TrustIn(Model):
@@ -219,6 +262,7 @@ class ProviderIn(Model):
     trusts: list[TrustIn] = []
     regions: list[RegionIn] = []
     projects: list[ProjectIn] = []
+    harvest: HarvestIn | None = Field(None, description="How the feeder's last harvest of it went")
 
 
 class ProjectRef(Model):

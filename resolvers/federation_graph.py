@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resolvers.errors import BundleError
-from resolvers.federation_file import FederationFile, ProviderIn, RegionIn, ServiceIn
+from resolvers.federation_file import FederationFile, HarvestIn, ProviderIn, RegionIn, ServiceIn
 from resolvers.kinds import OFFERED, QUOTA_LABELS, SERVICE_LABELS
 
 # Ids are derived from natural keys, so loading the same file again updates the same nodes.
@@ -35,12 +35,27 @@ class GraphEdge:
     props: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Unknown:
+    """Part of the stored graph a bundle could not read: kept as it is, and marked stale.
+
+    `what` is `services` (of a region: with what they offer and the quotas on them), `offers` (of a
+    service, of the kind `label`), `quotas` (of a project) or `private` (a project's CAN_USE links to
+    resources of the kind `label`)."""
+
+    what: str
+    anchor: str  # uid of the node the part hangs off
+    label: str | None = None
+
+
 @dataclass
 class FederationGraph:
-    """Nodes and edges to merge into the stored graph (deduplicated by uid / by ends and type)."""
+    """Nodes and edges to merge into the stored graph (deduplicated by uid / by ends and type), and the
+    parts it does not know (to keep)."""
 
     nodes: dict[str, GraphNode] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], GraphEdge] = field(default_factory=dict)
+    unknown: list[Unknown] = field(default_factory=list)
 
     def add_node(self, labels: tuple[str, ...], uid: str, props: Mapping[str, Any]) -> str:
         self.nodes[uid] = GraphNode(labels, uid, props)
@@ -116,6 +131,7 @@ class _Builder:
             status=provider.status,
             isPublic=provider.is_public,
             supportEmails=list(provider.support_emails),
+            **_harvest(provider.harvest),
         )
         for trust in provider.trusts:
             if trust.issuer not in self.issuers:
@@ -127,7 +143,7 @@ class _Builder:
         services: dict[tuple[str, str], list[tuple[str, str]]] = {}
         offered: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (label, uuid) -> nodes
         for region in provider.regions:
-            self.region(ref, region, services, offered)
+            self.region(ref, region, services, offered, _region_harvest(provider.harvest, region.harvest))
         for project in provider.projects:
             project_ref = self.node(
                 ("Project",),
@@ -144,6 +160,9 @@ class _Builder:
                 ("Image", project.private_images),
                 ("Network", project.private_networks),
             ):
+                if uuids is None:
+                    self.graph.unknown.append(Unknown("private", project_ref[1], label))
+                    continue
                 for resource_uuid in uuids:
                     targets = offered.get((label, resource_uuid))
                     if not targets:
@@ -152,7 +171,9 @@ class _Builder:
                         )
                     for target in targets:
                         self.graph.add_edge("CAN_USE", project_ref, target)
-            for quota in project.quotas:
+            if project.quotas is None:
+                self.graph.unknown.append(Unknown("quotas", project_ref[1]))
+            for quota in project.quotas or []:
                 candidates = services.get((quota.region, quota.service), [])
                 if quota.endpoint is not None:
                     candidates = [c for c in candidates if self.graph.nodes[c[1]].props["endpoint"] == quota.endpoint]
@@ -183,6 +204,7 @@ class _Builder:
         region: RegionIn,
         services: dict[tuple[str, str], list[tuple[str, str]]],
         offered: dict[tuple[str, str], list[tuple[str, str]]],
+        harvest: HarvestIn | None,
     ) -> None:
         ref = self.node(
             ("Region",),
@@ -195,6 +217,7 @@ class _Builder:
             bandwidthOut=region.bandwidth_out,
             publicIpAssignable=region.public_ip_assignable,
             naturalKey=f"{provider_ref[1]}/{region.name}",
+            **_harvest(harvest),
         )
         self.graph.add_edge("DIVIDED_INTO", provider_ref, ref)
         if region.location is not None:
@@ -211,7 +234,9 @@ class _Builder:
                 longitude=loc.longitude,
             )
             self.graph.add_edge("LOCATED_AT", ref, loc_ref)
-        for service in region.services:
+        if region.services is None:
+            self.graph.unknown.append(Unknown("services", ref[1]))
+        for service in region.services or []:
             service_ref = self.service(ref, service, provider_ref, offered)
             services.setdefault((region.name, service.kind), []).append(service_ref)
 
@@ -238,7 +263,11 @@ class _Builder:
         # compute services of its provider, so it is one node keyed within the provider.
         for kind in OFFERED:
             scope = provider_ref[1] if kind.keyed_within_provider else ref[1]
-            for resource in getattr(service, kind.offered_in or ""):
+            resources = getattr(service, kind.offered_in or "")
+            if resources is None:
+                self.graph.unknown.append(Unknown("offers", ref[1], kind.label))
+                continue
+            for resource in resources:
                 key = getattr(resource, kind.key_field)
                 props = resource.model_dump(by_alias=True, exclude={"description"})
                 resource_ref = self.node(
@@ -250,6 +279,32 @@ class _Builder:
                 if resource_ref not in linkable:
                     linkable.append(resource_ref)
         return ref
+
+
+def _harvest(harvest: HarvestIn | None) -> dict[str, Any]:
+    """How a harvest went, as stored properties; `stale` when it failed (a partial one marks the parts it
+    could not read). The last success is the attempt when it went well; otherwise the stored one stays
+    (the reconcile keeps it)."""
+    if harvest is None:
+        return {}
+    ok = harvest.outcome == "ok"
+    return {
+        "harvestLastAttemptAt": harvest.attempted_at,
+        "harvestLastSuccessAt": harvest.attempted_at if ok else None,
+        "harvestOutcome": harvest.outcome,
+        "harvestError": harvest.error,
+        "stale": harvest.outcome == "failed",
+    }
+
+
+def _region_harvest(provider: HarvestIn | None, region: HarvestIn | None) -> HarvestIn | None:
+    """A region's harvest: its own where it went otherwise; else the provider's, which for a region
+    failed only when the whole provider failed (a partial provider harvest is about other regions)."""
+    if region is not None or provider is None:
+        return region
+    if provider.outcome == "failed":
+        return provider
+    return HarvestIn(attempted_at=provider.attempted_at, outcome="ok")
 
 
 def federation_graph(federation: FederationFile, *, confirmed_at: dt.datetime | None = None) -> FederationGraph:

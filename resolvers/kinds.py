@@ -91,6 +91,20 @@ class NodeKind:
     writable: bool = True  # create<Type> / update<Type>
     deletable: bool = True  # delete<Type>
 
+    def __post_init__(self) -> None:
+        # Every kind answers to the freshness filters; a harvested kind is confirmed by its harvest.
+        confirmed = "coalesce(n.harvestLastSuccessAt, n.updatedAt)" if self.harvested else "n.updatedAt"
+        freshness = {
+            "stale": "coalesce(n.stale, false) = $v",
+            "confirmed_within": f"{confirmed} >= datetime() - duration($v)",
+        }
+        object.__setattr__(self, "filters", {**self.filters, **freshness})
+
+    @property
+    def harvested(self) -> bool:
+        """Whether the kind records how its harvest went (providers and regions)."""
+        return self.extra_properties >= HARVEST_PROPERTIES
+
     @property
     def node_labels(self) -> tuple[str, ...]:
         return self.labels or (self.label,)
@@ -112,7 +126,11 @@ class NodeKind:
         return self.label if self.label.isupper() else re.sub(r"(?<!^)(?=[A-Z])", " ", self.label).lower()
 
 
-COMMON_PROPERTIES = frozenset({"uid", "description", "updatedAt", "addedBy", "addedAt", "changedBy", "changedAt"})
+COMMON_PROPERTIES = frozenset(
+    {"uid", "description", "updatedAt", "stale", "addedBy", "addedAt", "changedBy", "changedAt"}
+)
+# How the feeder's last harvest of a provider, or of a region, went (`HarvestIn`, flattened).
+HARVEST_PROPERTIES = frozenset({"harvestLastAttemptAt", "harvestLastSuccessAt", "harvestOutcome", "harvestError"})
 # A quota names its service by region and kind in the file; stored, it is an edge.
 _QUOTA_REFERENCES = frozenset({"region", "service", "endpoint"})
 
@@ -140,6 +158,13 @@ def _stored(model: type[BaseModel]) -> frozenset[str]:
 _IDS = {"ids": "n.uid IN $v"}
 _NAMED = {**_IDS, "name": "n.name = $v", "name_contains": "toLower(n.name) CONTAINS toLower($v)"}
 _SHAREABLE = {"uuid": "n.uuid = $v", "is_shared": "n.isShared = $v", "tag": "$v IN coalesce(n.tags, [])"}
+
+
+def _parts(version: str) -> str:
+    """A dotted version as a list of integers (lists compare element by element in Cypher)."""
+    return f"[part IN split({version}, '.') | toInteger(part)]"
+
+
 _SERVICE_FILTERS = {**_IDS, "name": "n.name = $v", "endpoint": "n.endpoint = $v"}
 _SERVICE_SORT = {"endpoint": "endpoint", "name": "name"}
 
@@ -196,6 +221,7 @@ _KINDS: tuple[NodeKind, ...] = (
         Visibility.PUBLIC,
         sort_keys={"name": "name", "type": "type", "status": "status"},
         filters={**_NAMED, "type": "n.type IN $v", "status": "n.status IN $v", "is_public": "n.isPublic = $v"},
+        extra_properties=HARVEST_PROPERTIES,
         cascade=Cascade(
             """
   MATCH (root)-[:DIVIDED_INTO]->(d:Region) RETURN d
@@ -221,6 +247,7 @@ _KINDS: tuple[NodeKind, ...] = (
             " WHERE flt_location.country = $v OR flt_location.countryCode = $v }",
             "public_ip_assignable": "n.publicIpAssignable = $v",
         },
+        extra_properties=HARVEST_PROPERTIES,
         cascade=Cascade(
             f"""
   MATCH (root)-[:SUPPLIES]->(d:Service) RETURN d
@@ -356,6 +383,9 @@ _KINDS: tuple[NodeKind, ...] = (
             "architecture": "n.architecture = $v",
             "cuda_support": "n.cudaSupport = $v",
             "gpu_driver": "n.gpuDriver = $v",
+            # Dotted versions compare part by part as numbers (12.10 > 12.9); no version: no match.
+            "cuda_version_min": f"{_parts('n.cudaVersion')} >= {_parts('$v')}",
+            "gpu_driver_version_min": f"{_parts('n.gpuDriverVersion')} >= {_parts('$v')}",
         },
     ),
     NodeKind(

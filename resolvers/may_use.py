@@ -111,6 +111,8 @@ DEPLOYMENT_TARGET_FILTERS = (
     ("provider_status", "true"),
     ("region_name", "r.name = $v"),
     ("provider_id", "prov.uid = $v"),
+    ("stale", "(coalesce(prov.stale, false) OR coalesce(r.stale, false) OR coalesce(n.stale, false)) = $v"),
+    ("confirmed_within", "coalesce(prov.harvestLastSuccessAt, prov.updatedAt) >= datetime() - duration($v)"),
 )
 DEPLOYMENT_TARGETS_BY_USER_GROUP = Walk(
     "DeploymentTargetsByUserGroup",

@@ -24,7 +24,7 @@ WRITABLE: dict[str, NodeKind] = {label: kind for label, kind in KINDS.items() if
 # Model fields that are other nodes or edges, not properties of the node.
 NESTED = {
     "regions", "projects", "trusts", "services", "flavors", "images", "networks", "volume_types", "quotas",
-    "user_groups", "slas", "location", "private_flavors", "private_images", "private_networks",
+    "user_groups", "slas", "location", "private_flavors", "private_images", "private_networks", "harvest",
 }  # fmt: skip
 KEEP = ("uid", "naturalKey", "addedBy", "addedAt", "updatedAt")
 

@@ -21,7 +21,7 @@ from graphql import (
     SelectionSetNode,
 )
 
-from resolvers.kinds import KINDS
+from resolvers.kinds import HARVEST_PROPERTIES, KINDS
 
 # Read whatever the query says: the node's key, and what builds the right GraphQL type from a row.
 ALWAYS = frozenset({"uid", "kind"})
@@ -29,6 +29,7 @@ ALWAYS = frozenset({"uid", "kind"})
 COMPOSED: Mapping[str, frozenset[str]] = {
     "id": frozenset({"uid"}),
     "document": frozenset({"documentKey", "documentSha256", "documentSize", "documentMediaType", "documentUploadedAt"}),
+    "harvest": HARVEST_PROPERTIES,
 }
 
 

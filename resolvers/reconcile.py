@@ -7,12 +7,15 @@ it offers and the quotas on it, a project its quotas); an SLA left covering no p
 left with no region go too. Identity providers and user groups are shared between providers and are
 only created or updated here. Sending the same bundle twice changes nothing the second time (only
 `updatedAt`, when the source last confirmed each node, moves on).
+
+What a bundle marks unknown (`null` lists, `FederationGraph.unknown`: a harvest could not read them) is
+kept as stored, with its edges, and marked `stale`; its `updatedAt` stays when it was last confirmed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +26,11 @@ from resolvers.kinds import EDGE_TYPES, check_labels, primary_label
 # Kept across updates: who made and changed a node, and what S3 holds for an SLA.
 PRESERVED = ("addedBy", "addedAt", "changedBy", "changedAt")
 PRESERVED_PREFIX = "document"
+# Kept unless the bundle says otherwise: the last successful harvest (a failed one does not move it).
+PRESERVED_IF_ABSENT = ("harvestLastSuccessAt",)
 CONFIRMATION = "updatedAt"
+# Bookkeeping that moves on every harvest without the data changing.
+NOT_COMPARED = frozenset({CONFIRMATION, "harvestLastAttemptAt", "harvestLastSuccessAt"})
 
 _OWNED = """
 UNWIND $providers AS provider_uid
@@ -80,7 +87,7 @@ def _comparable(props: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v
         for k, v in props.items()
-        if k not in PRESERVED and k != CONFIRMATION and not k.startswith(PRESERVED_PREFIX) and v is not None
+        if k not in PRESERVED and k not in NOT_COMPARED and not k.startswith(PRESERVED_PREFIX) and v is not None
     }
 
 
@@ -127,6 +134,7 @@ def _node_rows(
         else:
             old = before["props"]
             kept = {k: v for k, v in old.items() if k in PRESERVED or k.startswith(PRESERVED_PREFIX)}
+            kept.update({k: old[k] for k in PRESERVED_IF_ABSENT if k in old and k not in props})
             changed = _comparable(old) != _comparable(props) or not set(node.labels) <= set(before["labels"])
             if changed:
                 changes.updated[node.labels[0]] += 1
@@ -143,12 +151,47 @@ def creation_rows(
     label, target label), and the counts (for loaders that write the same rows in chunks)."""
     changes = Changes()
     nodes = _node_rows(graph, _Stored(), actor, now, changes)
-    edges, _ = _edge_rows(graph, _Stored(), changes)
+    edges, _ = _edge_rows(graph, _Stored(), changes, (set(), set()))
     return nodes, edges, changes
 
 
+def _unknown_parts(graph: FederationGraph, stored: _Stored) -> tuple[set[str], set[tuple[str, str, str]]]:
+    """The stored nodes and edges that the graph's unknown parts cover: kept as they are."""
+    targets: defaultdict[tuple[str, str], list[str]] = defaultdict(list)  # (type, source) -> targets
+    sources: defaultdict[tuple[str, str], list[str]] = defaultdict(list)  # (type, target) -> sources
+    for type_, source, target in stored.edges:
+        targets[(type_, source)].append(target)
+        sources[(type_, target)].append(source)
+
+    def labelled(uids: list[str], label: str | None) -> set[str]:
+        return {u for u in uids if u in stored.nodes and (label is None or label in stored.nodes[u]["labels"])}
+
+    nodes: set[str] = set()
+    edges: set[tuple[str, str, str]] = set()
+    for part in graph.unknown:
+        if part.what == "services":
+            services = labelled(targets[("SUPPLIES", part.anchor)], None)
+            nodes |= services
+            for service in services:
+                nodes |= labelled(targets[("OFFERS", service)], None) | labelled(sources[("ON", service)], None)
+        elif part.what == "offers":
+            nodes |= labelled(targets[("OFFERS", part.anchor)], part.label)
+        elif part.what == "quotas":
+            nodes |= labelled(targets[("HAS_QUOTA", part.anchor)], None)
+        elif part.what == "private":
+            edges |= {("CAN_USE", part.anchor, t) for t in labelled(targets[("CAN_USE", part.anchor)], part.label)}
+    nodes -= set(graph.nodes)  # listed again: confirmed, not kept
+    return nodes, edges
+
+
+def _offers_known(graph: FederationGraph, service: str, label: str) -> bool:
+    return service in graph.nodes and not any(
+        u.what == "offers" and u.anchor == service and u.label == label for u in graph.unknown
+    )
+
+
 def _edge_rows(
-    graph: FederationGraph, stored: _Stored, changes: Changes
+    graph: FederationGraph, stored: _Stored, changes: Changes, kept: tuple[set[str], set[tuple[str, str, str]]]
 ) -> tuple[dict[tuple[str, str, str], list[dict[str, Any]]], list[str]]:
     create: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for key, edge in graph.edges.items():
@@ -159,11 +202,18 @@ def _edge_rows(
             create.setdefault((edge.type, edge.source[0], edge.target[0]), []).append(
                 {"source": edge.source[1], "target": edge.target[1], "props": dict(edge.props)}
             )
+    kept_nodes, kept_edges = kept
     remove = []
     for (type_, source, target), (_, element) in stored.edges.items():
         touches_owned = source in stored.owned or target in stored.owned
-        if touches_owned and (type_, source, target) not in graph.edges:
-            remove.append(element)
+        if not touches_owned or (type_, source, target) in graph.edges or (type_, source, target) in kept_edges:
+            continue
+        if source in kept_nodes or target in kept_nodes:
+            # Kept with what it hangs off, unless a service whose offers of that kind are known dropped it.
+            label = primary_label(stored.nodes[target]["labels"]) if target in stored.nodes else ""
+            if not (type_ == "OFFERS" and target in kept_nodes and _offers_known(graph, source, label)):
+                continue
+        remove.append(element)
     changes.edges_removed = len(remove)
     return create, remove
 
@@ -179,11 +229,16 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
         changes = Changes()
         now = dt.datetime.now(dt.UTC)
         stored = await _read(run, graph, providers)
-        gone = sorted(uid for uid in stored.owned if uid not in graph.nodes)
+        kept = _unknown_parts(graph, stored)
+        gone = sorted(uid for uid in stored.owned if uid not in graph.nodes and uid not in kept[0])
         for uid in gone:
             changes.removed[primary_label(stored.nodes[uid]["labels"])] += 1
         node_rows = _node_rows(graph, stored, actor, now, changes)
-        create_edges, remove_edges = _edge_rows(graph, stored, changes)
+        create_edges, remove_edges = _edge_rows(graph, stored, changes, kept)
+        # What could not be read stays, marked stale (a change only the first time).
+        newly_stale = sorted(uid for uid in kept[0] if stored.nodes[uid]["props"].get("stale") is not True)
+        for uid in newly_stale:
+            changes.updated[primary_label(stored.nodes[uid]["labels"])] += 1
         # SLAs and locations that may lose their last project / region here (unless the graph lists them).
         orphans: dict[str, set[str]] = {"SLA": set(), "Location": set()}
         for type_, source, target in stored.edges:
@@ -214,6 +269,11 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
                 f"MERGE (a)-[r:{type_}]->(b) SET r = row.props",
                 {"rows": rows},
             )
+        await run(
+            "UNWIND $ids AS id MATCH (n) WHERE elementId(n) = id "
+            "SET n.stale = true, n.changedBy = $by, n.changedAt = $now",
+            {"ids": [stored.nodes[uid]["element"] for uid in newly_stale], "by": str(actor), "now": now},
+        )
         left_alone = {"SLA": "NOT (n)-[:COVERS]->()", "Location": "NOT (n)<-[:LOCATED_AT]-()"}
         for label, uids in orphans.items():
             if uids:

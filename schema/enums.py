@@ -33,3 +33,10 @@ class QuotaKind(Enum):
 class SortDirection(Enum):
     ASC = "asc"
     DESC = "desc"
+
+
+@strawberry.enum(description="How the feeder's last harvest of a provider or region went.")
+class HarvestOutcome(Enum):
+    OK = "ok"
+    PARTIAL = "partial"
+    FAILED = "failed"

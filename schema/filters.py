@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, TypeVar, cast
+from typing import Any, NewType, TypeVar, cast
 
 import strawberry
 from strawberry.types.arguments import InputContext
@@ -14,6 +15,25 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, get_object
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from schema.enums import ProviderStatus, ProviderType, QuotaKind
+
+# ISO 8601 durations as Neo4j's duration() reads them: P1D, PT6H, P1DT12H, PT30M, P2W.
+_ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+
+
+def _duration(value: object) -> str:
+    if not isinstance(value, str) or not _ISO_DURATION.match(value):
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT6H or P1D")
+    return value
+
+
+Duration = NewType("Duration", str)
+# Registered in the schema's scalar_map (schema/root.py).
+DURATION = strawberry.scalar(
+    name="Duration",
+    description="An ISO 8601 duration, e.g. PT6H (six hours) or P1D (one day).",
+    serialize=str,
+    parse_value=_duration,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -40,6 +60,18 @@ class Filter:
         }
 
 
+@strawberry.input
+class FreshFilter(Filter):
+    """Filters every node list has: how fresh its data is."""
+
+    stale: bool | None = strawberry.field(
+        default=None, description="false: only data its source confirmed at the last harvest; true: only kept data."
+    )
+    confirmed_within: Duration | None = strawberry.field(
+        default=None, description="Only data its source confirmed within this long (e.g. PT6H)."
+    )
+
+
 F = TypeVar("F", bound=type[Filter])
 # Label -> the filter input of its root list (services share one).
 FILTERS: dict[str, type[Filter]] = {}
@@ -57,7 +89,7 @@ def filter_for(*labels: str) -> Callable[[F], F]:
 
 @filter_for("Provider")
 @strawberry.input
-class ProviderFilter(Filter):
+class ProviderFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
     name_contains: str | None = None
@@ -68,7 +100,7 @@ class ProviderFilter(Filter):
 
 @filter_for("Region")
 @strawberry.input
-class RegionFilter(Filter):
+class RegionFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
     name_contains: str | None = None
@@ -82,7 +114,7 @@ class RegionFilter(Filter):
 
 @filter_for("Location")
 @strawberry.input
-class LocationFilter(Filter):
+class LocationFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     site: str | None = None
     country: str | None = None
@@ -90,14 +122,14 @@ class LocationFilter(Filter):
 
 @filter_for("IdentityProvider")
 @strawberry.input
-class IdentityProviderFilter(Filter):
+class IdentityProviderFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     endpoint: str | None = None
 
 
 @filter_for("UserGroup")
 @strawberry.input
-class UserGroupFilter(Filter):
+class UserGroupFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
     name_contains: str | None = None
@@ -106,7 +138,7 @@ class UserGroupFilter(Filter):
 
 @filter_for("SLA")
 @strawberry.input
-class SLAFilter(Filter):
+class SLAFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     doc_uuid: str | None = None
     in_force: bool | None = strawberry.field(default=None, description="In force today (server's UTC date).")
@@ -124,7 +156,7 @@ class UserGroupRef:
 
 @filter_for("Project")
 @strawberry.input
-class ProjectFilter(Filter):
+class ProjectFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     uuid: str | None = None
     name: str | None = None
@@ -137,7 +169,7 @@ class ProjectFilter(Filter):
 
 @filter_for("Service")
 @strawberry.input
-class ServiceFilter(Filter):
+class ServiceFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
     endpoint: str | None = None
@@ -145,7 +177,7 @@ class ServiceFilter(Filter):
 
 @filter_for("Flavor")
 @strawberry.input
-class FlavorFilter(Filter):
+class FlavorFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     uuid: str | None = None
     name: str | None = None
@@ -164,7 +196,7 @@ class FlavorFilter(Filter):
 
 @filter_for("Image")
 @strawberry.input
-class ImageFilter(Filter):
+class ImageFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     uuid: str | None = None
     name: str | None = None
@@ -175,13 +207,17 @@ class ImageFilter(Filter):
     architecture: str | None = None
     cuda_support: bool | None = None
     gpu_driver: bool | None = None
+    cuda_version_min: str | None = strawberry.field(
+        default=None, description="CUDA version at least this (dotted, compared part by part: 12.10 > 12.9)."
+    )
+    gpu_driver_version_min: str | None = strawberry.field(default=None, description="GPU driver at least this.")
     is_shared: bool | None = None
     tag: str | None = None
 
 
 @filter_for("Network")
 @strawberry.input
-class NetworkFilter(Filter):
+class NetworkFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     uuid: str | None = None
     name: str | None = None
@@ -194,14 +230,14 @@ class NetworkFilter(Filter):
 
 @filter_for("VolumeType")
 @strawberry.input
-class VolumeTypeFilter(Filter):
+class VolumeTypeFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
 
 
 @filter_for("Quota")
 @strawberry.input
-class QuotaFilter(Filter):
+class QuotaFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     kind: list[QuotaKind] | None = None
     per_user: bool | None = None
@@ -216,6 +252,12 @@ class DeploymentTargetFilter(Filter):
     )
     region_name: str | None = None
     provider_id: strawberry.ID | None = None
+    stale: bool | None = strawberry.field(
+        default=None, description="false: only rows whose provider, region and service were all confirmed."
+    )
+    confirmed_within: Duration | None = strawberry.field(
+        default=None, description="Only rows whose provider was harvested successfully within this long."
+    )
 
 
 # ------------------------------------------------------------------------------ building from GraphQL input
@@ -266,5 +308,9 @@ def _from_input(cls: type, value: Mapping[str, Any], context: InputContext) -> F
     return built
 
 
-for _filter in Filter.__subclasses__():
+def _every_filter(base: type[Filter]) -> list[type[Filter]]:
+    return [sub for direct in base.__subclasses__() for sub in (direct, *_every_filter(direct))]
+
+
+for _filter in _every_filter(Filter):
     get_object_definition(_filter, strict=True).from_input = _from_input

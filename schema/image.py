@@ -32,6 +32,10 @@ class Image(Node):
     gpu_driver: bool = False
     created_at: dt.datetime | None = None
     tags: list[str] = strawberry.field(default_factory=list)
+    cuda_version: str | None = strawberry.field(default=None, description="CUDA toolkit version, e.g. 12.4.")
+    gpu_driver_version: str | None = strawberry.field(default=None, description="GPU driver version.")
+    cudnn_version: str | None = None
+    login_user: str | None = strawberry.field(default=None, description="The user to log in as (e.g. ubuntu).")
 
     @strawberry.field(description="Compute services offering the image (it may be offered by several).")
     async def compute_services(

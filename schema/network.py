@@ -28,6 +28,7 @@ class Network(Node):
     proxy_host: str | None = None
     proxy_user: str | None = None
     tags: list[str] = strawberry.field(default_factory=list)
+    cidr: str | None = strawberry.field(default=None, description="Address range of its (first) subnet.")
 
     @strawberry.field
     async def network_service(self, info: Info) -> Annotated[NetworkService, strawberry.lazy("schema.service")] | None:

@@ -87,6 +87,11 @@ def _stored_name(python_name: str) -> str:
 class Node:
     id: strawberry.ID
     description: str = ""
+    stale: bool = strawberry.field(
+        default=False,
+        description="Its source could not be read at the last harvest: this is the data last confirmed "
+        "(at `updatedAt`), kept rather than dropped.",
+    )
     updated_at: dt.datetime | None = strawberry.field(
         default=None, description="When its source last confirmed it (set by the feeder)."
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
 from resolvers.walks import edge_walk
 from resolvers.walks.provider import TRUSTS_BY_PROVIDER
-from schema.enums import ProviderStatus, ProviderType
+from schema.enums import HarvestOutcome, ProviderStatus, ProviderType
 from schema.filters import ProjectFilter, RegionFilter, ServiceFilter
 from schema.node import Info, Node, bind, build, walk_node, walk_nodes
 
@@ -27,6 +28,25 @@ if TYPE_CHECKING:
 _service = strawberry.lazy("schema.service")
 
 
+@strawberry.type(description="How the feeder's last harvest of a provider (or of one region) went.")
+class Harvest:
+    last_attempt_at: dt.datetime
+    last_success_at: dt.datetime | None = strawberry.field(description="Null: it never went well.")
+    outcome: HarvestOutcome
+    error: str | None = strawberry.field(description="Why it did not go well (a short, safe reason).")
+
+    @classmethod
+    def from_row(cls, row: Record) -> Harvest | None:
+        if not row.get("harvestOutcome"):
+            return None  # never harvested (loaded from a file or written by hand)
+        return cls(
+            last_attempt_at=row["harvestLastAttemptAt"],
+            last_success_at=row.get("harvestLastSuccessAt"),
+            outcome=HarvestOutcome(row["harvestOutcome"]),
+            error=row.get("harvestError"),
+        )
+
+
 @bind("Provider", listed="Resource providers.")
 @strawberry.type(description="A resource provider of the federation (an OpenStack or Kubernetes site).")
 class Provider(Node):
@@ -35,6 +55,13 @@ class Provider(Node):
     status: ProviderStatus
     is_public: bool = False
     support_emails: list[str] = strawberry.field(default_factory=list)
+    harvest: Harvest | None = strawberry.field(default=None, description="How the feeder's last harvest went.")
+
+    @classmethod
+    def from_row(cls, row: Record) -> Self:
+        provider = super().from_row(row)
+        provider.harvest = Harvest.from_row(row)
+        return provider
 
     @strawberry.field
     async def regions(self, info: Info, where: RegionFilter | None = None) -> list[Region]:
@@ -83,6 +110,15 @@ class Region(Node):
     public_ip_assignable: bool | None = strawberry.field(
         default=None, description="Whether deployments here can be given public IPs."
     )
+    harvest: Harvest | None = strawberry.field(
+        default=None, description="How the last harvest of this region went (its provider's, unless it failed alone)."
+    )
+
+    @classmethod
+    def from_row(cls, row: Record) -> Self:
+        region = super().from_row(row)
+        region.harvest = Harvest.from_row(row)
+        return region
 
     @strawberry.field
     async def provider(self, info: Info) -> Provider:

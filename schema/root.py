@@ -38,7 +38,7 @@ from schema.edits import EditMutation
 from schema.enums import SortDirection
 from schema.errors import FederationErrors
 from schema.execution import FederationExecution
-from schema.filters import FILTERS, Filter
+from schema.filters import DURATION, FILTERS, Duration, Filter
 from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
@@ -177,7 +177,7 @@ def build_schema(*, max_depth: int = MAX_DEPTH, stored_scalar_shortcut: bool = T
         mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
         types=[cls for label, (cls, _) in BOUND.items() if KINDS.get(label) and KINDS[label].family == "Quota"]
         + [Node],
-        config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
+        config=StrawberryConfig(scalar_map={BigInt: BIG_INT, Duration: DURATION}),
         execution_context_class=FederationExecution if stored_scalar_shortcut else None,
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
