@@ -10,10 +10,7 @@ import strawberry
 from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
     max_aliases,
     query_depth_limiter,
 )
@@ -24,8 +21,9 @@ from strawberry.types.nodes import SelectedField
 from resolvers import catalogue
 from resolvers.loaders import nodes
 from schema import filters
+from schema.cost import DEFAULT_COST_LIMIT, CostLimit
 from schema.edits import EditMutation
-from schema.errors import page_errors, should_mask
+from schema.errors import MaskFailures, page_errors
 from schema.execution import FederationExecution
 from schema.flavor import Flavor
 from schema.identity import IdentityProvider, UserGroup
@@ -35,9 +33,11 @@ from schema.network import Network
 from schema.node import Node, federation
 from schema.node_mutations import NodeMutation
 from schema.pagination import Connection, connection_of, sort_input
+from schema.parse_cache import BoundedParserCache, BoundedValidationCache
 from schema.project import Project
 from schema.provider import Location, Provider, Region
 from schema.quota import BIG_INT, QUOTA_TYPES, BigInt, Quota, quota_from_row
+from schema.refusals import FederationSchema, Introspection, IntrospectionPolicy
 from schema.service import (
     BlockStorageService,
     ComputeService,
@@ -49,6 +49,8 @@ from schema.service import (
 from schema.sla import SLA
 
 MAX_DEPTH = 15
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
 
 
 def _selects(selections: list[Any], name: str) -> bool:
@@ -165,28 +167,39 @@ class Query:
         return UserGroup.from_row(row) if row else None
 
 
-def build_schema(*, max_depth: int = MAX_DEPTH) -> strawberry.Schema:
-    """The registry's schema with its guards: depth, aliases and tokens limited, parsing cached,
-    unexpected errors masked (our coded errors pass through)."""
+def build_schema(
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_aliases_count: int = MAX_ALIASES,
+    max_tokens: int = MAX_TOKENS,
+    cost_limit: int = DEFAULT_COST_LIMIT,
+    introspection: Introspection = "anyone",
+    field_suggestions: bool = False,
+) -> strawberry.Schema:
+    """The registry's schema with its guards: depth, aliases, tokens and cost limited, introspection
+    as configured, no "did you mean" suggestions unless asked, parsing cached, unexpected errors
+    masked (our coded errors pass through), every error given a code."""
     # The limits' validation rules are made once, here: the validation cache keys on the rule classes,
     # and the limiter extensions would make new ones for every request (so it would never hit).
     limits: list[type[ASTValidationRule]] = [
         query_depth_limiter.create_validator(max_depth, None, None),
-        max_aliases.create_validator(30),
+        max_aliases.create_validator(max_aliases_count),
     ]
-    return strawberry.Schema(
+    return FederationSchema(
         query=Query,
         mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
         types=[*QUOTA_TYPES.values(), Node],
-        config=StrawberryConfig(scalar_map={BigInt: BIG_INT}),
+        config=StrawberryConfig(scalar_map={BigInt: BIG_INT}, disable_field_suggestions=not field_suggestions),
         execution_context_class=FederationExecution,
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(AddValidationRules, limits),
-            partial(MaxTokensLimiter, max_token_count=5000),
-            partial(ParserCache, maxsize=256),
-            partial(ValidationCache, maxsize=256),
-            partial(MaskErrors, should_mask_error=should_mask),
+            partial(MaxTokensLimiter, max_token_count=max_tokens),
+            BoundedParserCache,
+            BoundedValidationCache,
+            partial(IntrospectionPolicy, introspection),
+            partial(CostLimit, cost_limit),
+            MaskFailures,
         ],
     )
 

@@ -9,13 +9,25 @@ from typing import TYPE_CHECKING, Any
 
 from aiodataloader import DataLoader
 
-from resolvers.db import Record, freeze
+from resolvers.db import BRANCH_PARAMETER, Record, freeze
 from resolvers.filters import compile_where
 from resolvers.projection import project
 
 if TYPE_CHECKING:
     from resolvers.db import StatementBatcher
     from resolvers.visibility import Scope
+
+# The most rows a walk returns per key (a service's images, a group's SLAs): a bound the query cost
+# can count on. One more is read, so that a longer list is refused rather than cut short unseen.
+NESTED_LIST_MAX = 1000
+
+
+class ListTooLong(Exception):
+    """A nested list holds more than NESTED_LIST_MAX rows for one parent; `where` can narrow it."""
+
+    def __init__(self, walk: str) -> None:
+        super().__init__(f"{walk}: more than {NESTED_LIST_MAX} items for one parent; narrow it with `where`")
+        self.walk = walk
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,7 @@ def _walk_cypher(walk: Walk, where_clause: str, visible: str, properties: tuple[
         f"WITH {keep}p, key, n{''.join(', ' + v for v in walk.carry)}\n"
         f"WHERE {where_clause} AND {visible}\n"
         f"WITH key, {row} AS row ORDER BY {walk.order}, n.uid\n"
-        "WITH key, collect(row) AS rows, null AS total"
+        f"WITH key, collect(row)[..{BRANCH_PARAMETER}.rowLimit] AS rows, null AS total"
     )
 
 
@@ -72,10 +84,13 @@ class WalkLoader(DataLoader[Hashable, list[Record]]):
         super().__init__()
         where_clause, values = compile_where(walk.target, where)
         self.cypher = walk.cypher(where_clause, scope.predicate(walk.target, "n"), properties)
-        self.params = {**params, "f": values}
+        self.params = {**params, "f": values, "rowLimit": NESTED_LIST_MAX + 1}
         self.batcher = batcher
+        self.walk_name = walk.name
 
-    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record]]:
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record] | ListTooLong]:  # type: ignore[override]
         plain_keys = [dict(k) if isinstance(k, tuple) else k for k in keys]
         found = await self.batcher.submit(self.cypher, {**self.params, "keys": plain_keys})
-        return [found.get(freeze(k), ([], None))[0] for k in plain_keys]
+        rows = [found.get(freeze(k), ([], None))[0] for k in plain_keys]
+        # aiodataloader fails the load of a key whose value is an exception, and only that load.
+        return [ListTooLong(self.walk_name) if len(r) > NESTED_LIST_MAX else r for r in rows]
