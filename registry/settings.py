@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         1.0, gt=0, description="A read silent this long has Neo4j probed on another connection."
     )
     neo4j_probe_timeout_s: float = Field(
-        2.0, gt=0, description="A probe unanswered this long: Neo4j is down, the read fails at once."
+        3.0, gt=0, description="A probe unanswered this long: Neo4j is down, the read fails at once."
     )
     readiness_timeout_s: float = Field(1.5, gt=0, description="/readyz answers 503 when Neo4j is slower than this.")
 

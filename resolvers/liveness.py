@@ -22,7 +22,7 @@ class Liveness:
     driver: neo4j.AsyncDriver
     database: str = "neo4j"
     silent_after_s: float = 1.0
-    probe_timeout_s: float = 2.0
+    probe_timeout_s: float = 3.0
     _probe: asyncio.Future[bool] | None = field(default=None, init=False)
     _probed_at: float = field(default=float("-inf"), init=False)
 

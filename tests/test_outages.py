@@ -39,9 +39,17 @@ def own_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
         server.stop()
 
 
+# The production values (the suite's shared settings allow a loaded machine more).
+OUTAGE_SETTINGS = {
+    "neo4j_silent_after_s": Settings.model_fields["neo4j_silent_after_s"].default,
+    "neo4j_probe_timeout_s": Settings.model_fields["neo4j_probe_timeout_s"].default,
+    "request_deadline_s": Settings.model_fields["request_deadline_s"].default,
+}
+
+
 @pytest.fixture
 async def app_on_own_neo4j(own_neo4j: LocalNeo4j, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings.model_copy(update={"neo4j_uri": own_neo4j.uri}))
+    app = create_app(settings.model_copy(update={"neo4j_uri": own_neo4j.uri, **OUTAGE_SETTINGS}))
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         yield http
@@ -57,7 +65,7 @@ async def test_a_frozen_neo4j_answers_service_unavailable_fast_and_recovers(
     own_neo4j: LocalNeo4j, app_on_own_neo4j: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     http = app_on_own_neo4j
-    assert (await http.post("/graphql", json={"query": QUERY})).status_code == 200
+    await _until_answered(http)  # a fresh Neo4j on a loaded machine may be slow to warm up
     pid = own_neo4j.running_pid()
     assert pid is not None
     caplog.set_level(logging.INFO)
@@ -73,17 +81,21 @@ async def test_a_frozen_neo4j_answers_service_unavailable_fast_and_recovers(
     assert ready_s < 2.0
     assert answer.status_code == 503, answer.text
     assert {e["extensions"]["code"] for e in answer.json()["errors"]} == {"SERVICE_UNAVAILABLE"}
-    assert answer_s < 5.0  # silent 1 s, then a probe unanswered for 2 s
+    assert answer_s < OUTAGE_SETTINGS["neo4j_silent_after_s"] + OUTAGE_SETTINGS["neo4j_probe_timeout_s"] + 2.0
     # The log says it at ERROR, with the request's id (the one the answer carries).
     request_id = answer.headers["x-request-id"]
     assert [r for r in caplog.records if r.levelno == logging.ERROR and request_id in r.getMessage()]
     # Recovered without a restart: the next requests get fresh connections.
-    deadline = time.monotonic() + 30
+    assert "errors" not in (await _until_answered(http)).json()
+    assert (await http.get("/readyz")).status_code == 200
+
+
+async def _until_answered(http: httpx.AsyncClient, within_s: float = 60.0) -> httpx.Response:
+    deadline = time.monotonic() + within_s
     while (response := await http.post("/graphql", json={"query": QUERY})).status_code != 200:
         assert time.monotonic() < deadline, response.text
         await asyncio.sleep(0.5)
-    assert "errors" not in response.json()
-    assert (await http.get("/readyz")).status_code == 200
+    return response
 
 
 async def test_an_unreachable_neo4j_answers_service_unavailable(settings: Settings) -> None:
