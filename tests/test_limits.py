@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from registry.app import create_app
+from registry.limits import LimitedHttpToolsProtocol
 from registry.settings import Settings
 from resolvers.federation_file import FederationFile
-from tests.conftest import Issuer, read_statements
+from tests.conftest import Issuer, _free_port, read_statements
 
 SMALL = "{ providers { totalCount } }"
 
@@ -220,8 +225,6 @@ async def test_introspection_can_be_switched_off_or_opened(settings: Settings, i
 
 
 async def test_metrics_can_be_served_on_a_separate_port(settings: Settings) -> None:
-    from tests.conftest import _free_port
-
     port = _free_port()
     app = create_app(settings.model_copy(update={"metrics": False, "metrics_port": port}))
     async with app.router.lifespan_context(app), httpx.AsyncClient() as http:
@@ -243,3 +246,72 @@ async def test_client_errors_are_logged_at_info_in_one_line_unexpected_ones_at_e
     assert record.levelno == logging.INFO
     assert record.exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+class _Server:
+    """uvicorn with the registry's HTTP protocol on a free port, in a thread, serving `app`."""
+
+    def __init__(self, settings: Settings) -> None:
+        async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                return
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        self.port = _free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, http=LimitedHttpToolsProtocol.configured(settings),
+            log_level="warning", lifespan="off",
+        )  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> _Server:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def _exchange(port: int, *chunks: bytes, pause_s: float = 0.0, read_timeout_s: float = 5.0) -> bytes:
+    """Send the chunks (pausing between them), then read until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.settimeout(read_timeout_s)
+        for chunk in chunks:
+            connection.sendall(chunk)
+            time.sleep(pause_s)
+        received = b""
+        while data := connection.recv(65536):
+            received += data
+        return received
+
+
+def test_the_http_parser_closes_a_connection_whose_headers_come_too_slowly(settings: Settings) -> None:
+    with _Server(settings.model_copy(update={"header_read_timeout_s": 0.5})) as server:
+        started = time.monotonic()
+        # slow-loris: a request line and one header, then silence
+        answer = _exchange(server.port, b"POST /graphql HTTP/1.1\r\nHost: registry\r\n")
+        waited = time.monotonic() - started
+
+    assert answer.startswith(b"HTTP/1.1 408")
+    assert json.loads(answer.partition(b"\r\n\r\n")[2])["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert waited < 3.0
+
+
+def test_the_http_parser_refuses_oversized_heads_before_the_app_sees_them(settings: Settings) -> None:
+    limits = {"max_header_bytes": 4096, "max_header_count": 20}
+    with _Server(settings.model_copy(update=limits)) as server:
+        normal = _exchange(server.port, b"GET / HTTP/1.1\r\nHost: r\r\nConnection: close\r\n\r\n")
+        large = _exchange(server.port, b"GET / HTTP/1.1\r\nHost: r\r\nX-Big: " + b"x" * 5000 + b"\r\n\r\n")
+        many = _exchange(
+            server.port, b"GET / HTTP/1.1\r\n" + b"".join(b"X-H%d: 1\r\n" % i for i in range(21)) + b"\r\n"
+        )
+
+    assert normal.startswith(b"HTTP/1.1 200")
+    for answer in (large, many):
+        assert answer.startswith(b"HTTP/1.1 431"), answer[:100]
+        assert b"connection: close" in answer.lower()
