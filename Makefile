@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install java lint schema bench
+.PHONY: run test install java lint schema bench soak
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
@@ -41,6 +41,11 @@ $(BENCH_INSTALLED): $(INSTALLED)
 bench: install $(BENCH_INSTALLED)
 	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
 	$(BIN)/python -m bench.run
+
+# The server under 16 clients, a writer and a breadth bomb a minute, for SOAK_MINUTES (default 30).
+# Not part of `make test`. See README, "Limits and production settings".
+soak: install $(BENCH_INSTALLED)
+	$(BIN)/python -m bench.soak
 
 schema: install
 	$(BIN)/registry export-schema

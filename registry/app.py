@@ -6,16 +6,19 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import neo4j
+from cross_web import HTTPException as ViewRefusal
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest, start_http_server
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as ASGIScope
@@ -24,6 +27,7 @@ from strawberry.asgi import GraphQL
 
 from registry.auth import AuthenticationError, TokenVerifier, bearer_token
 from registry.database import apply_constraints, is_ready, open_database
+from registry.limits import GuardRequests, Refusal, decode_request_json, refusal_body
 from registry.settings import Settings, get_settings
 from registry.storage import S3DocumentStore
 from resolvers.context import RequestContext
@@ -72,11 +76,86 @@ class NamedRoute(Route):
         return match, {**child_scope, "route": self}
 
 
+# Headers a cross-site form cannot send, so a multipart POST carrying one was preflighted (Apollo's
+# CSRF prevention names the same two).
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+
+# The HTTP status of an answer without data, by its first error's code (the request was refused).
+_REFUSAL_STATUS = {
+    ErrorCode.UNAUTHENTICATED.value: 401,
+    ErrorCode.FORBIDDEN.value: 403,
+    ErrorCode.PAYLOAD_TOO_LARGE.value: 413,
+    ErrorCode.SERVICE_UNAVAILABLE.value: 503,
+    ErrorCode.DEADLINE_EXCEEDED.value: 504,
+    ErrorCode.INTERNAL_SERVER_ERROR.value: 500,
+}
+# Whatever the data: an outage or a deadline is said in the status too (clients and proxies retry on it).
+_FAILURE_STATUS = {ErrorCode.SERVICE_UNAVAILABLE.value: 503, ErrorCode.DEADLINE_EXCEEDED.value: 504}
+
+
+def answer_status(response: dict[str, Any]) -> int:
+    """200 for an answer; 4xx for a request refused before it ran (no data, an error without a path);
+    503/504 when Neo4j was unavailable or the deadline passed."""
+    errors = response.get("errors") or []
+    codes = [(e.get("extensions") or {}).get("code") for e in errors]
+    for code in codes:
+        if code in _FAILURE_STATUS:
+            return _FAILURE_STATUS[code]
+    if errors and response.get("data") is None and not errors[0].get("path"):
+        return _REFUSAL_STATUS.get(str(codes[0]), 400)
+    return 200
+
+
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
-    """/graphql: Strawberry's ASGI app, its context made from the app's state and the caller's token.
+    """/graphql: Strawberry's ASGI app, its context made from the app's state and the caller's token,
+    its refusals GraphQL-shaped JSON with a code and a 4xx status.
 
     Not Strawberry's FastAPI router: that solves a graph of FastAPI dependencies for every request,
     about a quarter of the server's CPU for a small query (the dashboards' dropdown)."""
+
+    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # no subscriptions
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except ViewRefusal as error:
+            response = _refused(error.status_code, ErrorCode.BAD_REQUEST, error.reason)
+        except StarletteHTTPException as error:  # a malformed multipart body
+            response = _refused(error.status_code, ErrorCode.BAD_REQUEST, str(error.detail))
+        except Refusal as refusal:
+            response = _refused(refusal.status, refusal.code, refusal.message)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        content_type = (request.content_type or "").lower()
+        charset = re.search(r"charset\s*=\s*\"?([\w-]+)", content_type)
+        if charset and charset.group(1) not in ("utf-8", "utf8"):
+            raise Refusal(400, ErrorCode.BAD_REQUEST, "Only UTF-8 bodies are accepted.")
+        if content_type.startswith("multipart/") and not any(request.headers.get(h) for h in PREFLIGHT_HEADERS):
+            raise Refusal(
+                400, ErrorCode.PREFLIGHT_REQUIRED,
+                "A multipart request must carry an Apollo-Require-Preflight header (CSRF prevention).",
+            )  # fmt: skip
+        data = await super().parse_http_body(request)
+        query = getattr(data, "query", None)
+        if isinstance(query, str) and len(query) > self.settings.max_query_chars:
+            raise Refusal(
+                413, ErrorCode.PAYLOAD_TOO_LARGE, f"A query may be {self.settings.max_query_chars} characters long."
+            )
+        return data
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and response.status_code == 200:
+            response.status_code = answer_status(response_data)
+        return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
         assert isinstance(request, Request)  # no subscriptions: websockets are refused before this
@@ -87,6 +166,10 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
             documents=state.documents,
             document_max_bytes=state.settings.document_max_bytes,
         )
+
+
+def _refused(status: int, code: ErrorCode, message: str) -> Response:
+    return Response(refusal_body(code, message), status_code=status, media_type="application/json")
 
 
 async def refuse_token(request: Request, error: Exception) -> JSONResponse:
@@ -169,9 +252,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sweeper = asyncio.create_task(_sweep_documents(database, store, settings.document_sweep_interval_s))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(app.state.constraints_applied.wait()), timeout=10.0)
+        metrics_server = None
+        if settings.metrics_port is not None:
+            metrics_server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
         try:
             yield
         finally:
+            if metrics_server is not None:
+                metrics_server.shutdown()
+                metrics_server.server_close()
             task.cancel()
             if sweeper is not None:
                 sweeper.cancel()
@@ -179,19 +268,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await issuer_http.aclose()
             await database.driver.close()
 
-    app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # No /docs, /redoc or /openapi.json: the API is GraphQL, and its schema is introspection's to tell.
+    app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_exception_handler(AuthenticationError, refuse_token)
+    schema = build_schema(
+        max_depth=settings.max_query_depth,
+        max_aliases_count=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        cost_limit=settings.cost_limit,
+        introspection=settings.introspection,
+        field_suggestions=settings.field_suggestions_enabled,
+        stored_scalar_shortcut=settings.stored_scalar_shortcut,
+    )
     endpoint = GraphQLEndpoint(
-        build_schema(max_depth=settings.max_query_depth, stored_scalar_shortcut=settings.stored_scalar_shortcut),
+        schema,
+        settings=settings,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=settings.graphiql_enabled,
-        # SLA documents arrive as GraphQL multipart uploads; callers authenticate with a bearer header,
-        # which a cross-site form cannot send.
+        # SLA documents arrive as GraphQL multipart uploads: a "simple" cross-site request, so they must
+        # carry a preflight-forcing header besides the bearer token (`parse_http_body`).
         multipart_uploads_enabled=True,
         subscription_protocols=(),
     )
     app.router.routes.append(NamedRoute("/graphql", endpoint, methods=["GET", "POST"]))
 
+    app.add_middleware(GuardRequests, settings=settings)
     app.add_middleware(MeasureLatency)
 
     @app.get("/healthz")
@@ -204,12 +305,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Neo4j answers and its constraints are in place: the service can serve queries."""
         if not request.app.state.constraints_applied.is_set():
             return JSONResponse({"status": "constraints not applied yet"}, status_code=503)
-        if await is_ready(database):
-            return JSONResponse({"status": "ready"})
+        # A frozen Neo4j never answers: give up in time for the probe's own timeout.
+        with contextlib.suppress(TimeoutError):
+            if await asyncio.wait_for(is_ready(database), timeout=settings.readiness_timeout_s):
+                return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "neo4j unavailable"}, status_code=503)
 
-    @app.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if settings.metrics_on_main_port:
+
+        @app.get("/metrics")
+        async def metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app

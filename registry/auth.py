@@ -2,7 +2,13 @@
 
 Only asymmetric algorithms are accepted, the key must come from the issuer named in the token (and
 listed in settings), `exp`/`nbf`/`iat` are checked with a small leeway, `iss` exactly and `aud`
-against the issuer's accepted audiences. Keys are cached; an unknown `kid` refetches the issuer's
+against the issuer's accepted audiences. Only access tokens pass: the header's `typ` must be `at+jwt`
+(RFC 9068) or `JWT` (what INDIGO IAM and Keycloak put on theirs), or be absent (issuers that set
+none); ID and logout tokens are refused by their `typ` (header, or Keycloak's `typ` claim) and a logout
+token by its `events`; an ID token typed `JWT` by an issuer that does not tell them apart carries its
+client's `aud`, which the audience check refuses. `exp` - `iat` may not exceed
+`token_max_lifetime_s`, and both must be numbers.
+Keys are cached; an unknown `kid` refetches the issuer's
 JWKS at most once per `jwks_refresh_min_interval_s`, so a flood of bogus kids cannot hammer it.
 """
 
@@ -28,6 +34,11 @@ JWKS_FETCHES = Counter("registry_jwks_fetches_total", "Fetches of an issuer's si
 VERIFIED_TTL_S = 60.0
 VERIFIED_MAX = 4096
 TOKENS_REFUSED = Counter("registry_tokens_refused_total", "Access tokens refused, by reason.", ["reason"])
+
+# Header `typ` values of access tokens (compared lower-case; RFC 9068 allows the application/ prefix).
+ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt", "jwt"})
+# Keycloak also says what a token is in a `typ` claim: only "Bearer" is an access token.
+ACCESS_TOKEN_CLAIM_TYPES = frozenset({"bearer"})
 
 
 class AuthenticationError(Exception):
@@ -109,6 +120,7 @@ class TokenVerifier:
         algorithm = header.get("alg")
         if algorithm not in ASYMMETRIC_ALGORITHMS:
             raise AuthenticationError(f"algorithm not accepted: {algorithm!r}")
+        _check_access_token(header, unverified)
         issuer = self.issuers.get(unverified.get("iss"))  # type: ignore[arg-type]
         if issuer is None:
             raise AuthenticationError("issuer not trusted")
@@ -137,6 +149,7 @@ class TokenVerifier:
             raise AuthenticationError("bad signature") from None
         except jwt.PyJWTError as error:
             raise AuthenticationError(f"invalid token: {error}") from None
+        _check_lifetime(claims, self.settings.token_max_lifetime_s + self.settings.token_leeway_s)
         return _caller(issuer.settings, claims), float(claims["exp"])
 
     async def _key(self, issuer: _IssuerKeys, kid: Any) -> jwt.PyJWK:
@@ -172,6 +185,29 @@ class TokenVerifier:
         except (httpx.HTTPError, ValueError, KeyError, jwt.PyJWTError) as error:
             raise AuthenticationError(f"issuer keys unavailable: {type(error).__name__}") from None
         issuer.keys = {k.key_id: k for k in jwks.keys if k.key_id and k.public_key_use in (None, "sig")}
+
+
+def _check_access_token(header: dict[str, Any], claims: dict[str, Any]) -> None:
+    """Refuse what is not an access token (cheap checks, before the signature's)."""
+    kind = header.get("typ")
+    if kind is not None and (not isinstance(kind, str) or kind.lower() not in ACCESS_TOKEN_TYPES):
+        raise AuthenticationError(f"not an access token: typ {kind!r}")
+    claim_kind = claims.get("typ")
+    if claim_kind is not None and (
+        not isinstance(claim_kind, str) or claim_kind.lower() not in ACCESS_TOKEN_CLAIM_TYPES
+    ):
+        raise AuthenticationError(f"not an access token: typ claim {claim_kind!r}")
+    if "events" in claims:
+        raise AuthenticationError("not an access token: a logout token")
+    for name in ("exp", "iat", "nbf"):
+        value = claims.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise AuthenticationError(f"claim {name!r} is not a number")
+
+
+def _check_lifetime(claims: dict[str, Any], most_s: float) -> None:
+    if claims["exp"] - claims["iat"] > most_s:
+        raise AuthenticationError(f"token lifetime over {most_s:.0f}s")
 
 
 def _caller(issuer: IssuerSettings, claims: dict[str, Any]) -> Caller:

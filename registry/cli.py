@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,13 +18,18 @@ from registry.settings import get_settings
 PROJECT = Path(__file__).resolve().parent.parent
 STATE = PROJECT / ".state"
 SCHEMA_SDL = PROJECT / "schema" / "schema.graphql"
+# Which home the last local Neo4j was started in, so `registry neo4j stop/status` find it.
+LAST_NEO4J_HOME = STATE / "neo4j-home"
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    # uvloop and httptools (uvicorn[standard]); `serve` keeps no access log by default: /metrics
-    # counts requests and their latency.
+    from registry.limits import LimitedHttpToolsProtocol
+
+    settings = get_settings()
+    # uvloop and httptools (uvicorn[standard]), the parser limiting request heads; `serve` keeps no
+    # access log by default: /metrics counts requests and their latency.
     uvicorn.run(
         "registry.app:create_app",
         factory=True,
@@ -31,7 +37,10 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=getattr(args, "workers", 1),
         loop="uvloop",
-        http="httptools",
+        http=LimitedHttpToolsProtocol,
+        timeout_keep_alive=int(max(1, settings.keep_alive_timeout_s)),
+        # On SIGTERM, requests in flight get their deadline to finish, no more.
+        timeout_graceful_shutdown=int(settings.request_deadline_s) + 1,
         access_log=getattr(args, "access_log", True),  # `registry dev` logs each request
         log_level="info",
     )
@@ -79,15 +88,32 @@ def _export_schema(args: argparse.Namespace) -> int:
 
 
 def _local_neo4j(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The local Neo4j the arguments name: an explicit --home/--bolt-port, else the home it was last
+    started in and the port it was started with."""
     from registry.local_neo4j import LocalNeo4j
 
-    return LocalNeo4j(home=Path(args.home), port=args.bolt_port)
+    home = args.home
+    if home is None:
+        recorded = LAST_NEO4J_HOME.read_text().strip() if LAST_NEO4J_HOME.exists() else ""
+        home = recorded if args.command == "neo4j" and args.action != "start" and recorded else STATE / "neo4j"
+    port = args.bolt_port
+    if port is None and os.environ.get("NEO4J_PORT"):
+        port = int(os.environ["NEO4J_PORT"])
+    if port is None and args.command == "neo4j" and args.action != "start":
+        return LocalNeo4j.at(Path(home))
+    return LocalNeo4j(home=Path(home), port=port or 7687)
+
+
+def _start_neo4j(server) -> None:  # type: ignore[no-untyped-def]
+    server.start()
+    LAST_NEO4J_HOME.parent.mkdir(parents=True, exist_ok=True)
+    LAST_NEO4J_HOME.write_text(str(server.home))
 
 
 def _neo4j(args: argparse.Namespace) -> int:
     server = _local_neo4j(args)
     if args.action == "start":
-        server.start()
+        _start_neo4j(server)
         print(f"neo4j running at {server.uri} (data in {server.home})")
     elif args.action == "stop":
         server.stop()
@@ -130,51 +156,69 @@ def _wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 def _dev(args: argparse.Namespace) -> int:
     """Local Neo4j (unless NEO4J_URI is set) + the example federation + the development issuer
-    + the server with GraphiQL, trusting that issuer."""
+    + the server with GraphiQL, trusting that issuer. SIGTERM and SIGINT stop every child it started."""
     from registry.dev_issuer import trusted_issuers
 
+    # uvicorn restores the handlers it found and re-raises the signal it caught when it stops: with
+    # the default SIGTERM handler the process would die there, before the `finally` below.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     server = None
-    if "NEO4J_URI" not in os.environ:
-        server = _local_neo4j(args)
-        server.start()
-        os.environ["NEO4J_URI"] = server.uri
-    issuer_port = args.issuer_port
-    issuer = subprocess.Popen(
-        [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
-    )
-    # SLA documents: an S3-protocol server on loopback (moto's; in-memory, so documents last as long as it
-    # runs), unless an object store is configured already.
-    s3 = None
-    if "REGISTRY_S3_ENDPOINT_URL" not in os.environ:
-        s3 = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(args.s3_port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.environ.update(
-            REGISTRY_S3_ENDPOINT_URL=f"http://127.0.0.1:{args.s3_port}",
-            REGISTRY_S3_ACCESS_KEY="dev",
-            REGISTRY_S3_SECRET_KEY="dev-secret",
-            REGISTRY_S3_CREATE_BUCKET="true",
-        )
-        _wait_for_port(args.s3_port)
-    issuers = trusted_issuers(f"http://127.0.0.1:{issuer_port}")
-    os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
-    os.environ["REGISTRY_ISSUERS"] = json.dumps([i.model_dump() for i in issuers])
-    get_settings.cache_clear()
+    children: list[subprocess.Popen[bytes]] = []
     try:
+        if "NEO4J_URI" not in os.environ:
+            server = _local_neo4j(args)
+            _start_neo4j(server)
+            os.environ["NEO4J_URI"] = server.uri
+        issuer_port = args.issuer_port
+        children.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
+            )
+        )
+        # SLA documents: an S3-protocol server on loopback (moto's; in-memory, so documents last as long as
+        # it runs), unless an object store is configured already.
+        if "REGISTRY_S3_ENDPOINT_URL" not in os.environ:
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(args.s3_port)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            os.environ.update(
+                REGISTRY_S3_ENDPOINT_URL=f"http://127.0.0.1:{args.s3_port}",
+                REGISTRY_S3_ACCESS_KEY="dev",
+                REGISTRY_S3_SECRET_KEY="dev-secret",
+                REGISTRY_S3_CREATE_BUCKET="true",
+            )
+            _wait_for_port(args.s3_port)
+        issuers = trusted_issuers(f"http://127.0.0.1:{issuer_port}")
+        os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
+        os.environ["REGISTRY_ISSUERS"] = json.dumps([i.model_dump() for i in issuers])
+        get_settings.cache_clear()
         if _load_cmd(argparse.Namespace(file=args.file)) != 0:
             return 2
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
         print(f"A token: .venv/bin/registry dev-token --group ml-infn   (issuer http://127.0.0.1:{issuer_port})")
         return _serve(args)
     finally:
-        for child in (issuer, s3):
-            if child is not None:
-                child.terminate()
+        # A second signal must not cut the clean-up short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
                 child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
         if server is not None:
             server.stop()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,8 +256,12 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument("--host", default="127.0.0.1")
             sub.add_argument("--port", type=int, default=8000)
             sub.set_defaults(run=_dev)
-        sub.add_argument("--home", default=str(STATE / "neo4j"), help="data and pid folder")
-        sub.add_argument("--bolt-port", type=int, default=int(os.environ.get("NEO4J_PORT", "7687")))
+        sub.add_argument("--home", default=None, help="data and pid folder (default: .state/neo4j; stop/status: "
+                         "the last started)")  # fmt: skip
+        sub.add_argument(
+            "--bolt-port", type=int, default=None,
+            help="default: $NEO4J_PORT, else 7687 (stop/status: the port it was started with)",
+        )  # fmt: skip
 
     dev_issuer = commands.add_parser("dev-issuer", help="serve the development OIDC issuer (discovery + JWKS)")
     dev_issuer.add_argument("--port", type=int, default=8001)

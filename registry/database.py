@@ -7,6 +7,7 @@ import neo4j
 from registry.settings import Settings
 from resolvers.constraints import apply_constraints
 from resolvers.db import Database
+from resolvers.liveness import Liveness
 
 __all__ = ["apply_constraints", "is_ready", "open_database"]
 
@@ -18,10 +19,19 @@ def open_database(settings: Settings) -> Database:
         auth=auth,
         max_connection_pool_size=settings.neo4j_max_pool_size,
         user_agent="federation-registry",
+        # Neo4j down or frozen: fail in seconds (SERVICE_UNAVAILABLE), not the driver's default minute.
+        connection_timeout=settings.neo4j_connection_timeout_s,
+        connection_acquisition_timeout=settings.neo4j_acquisition_timeout_s,
         # "label/relationship type does not exist" on an empty database is expected, not news.
         notifications_min_severity="OFF",
     )
-    return Database(driver=driver, name=settings.neo4j_database)
+    liveness = Liveness(
+        driver,
+        settings.neo4j_database,
+        silent_after_s=settings.neo4j_silent_after_s,
+        probe_timeout_s=settings.neo4j_probe_timeout_s,
+    )
+    return Database(driver=driver, name=settings.neo4j_database, liveness=liveness)
 
 
 async def is_ready(database: Database) -> bool:

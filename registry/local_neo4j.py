@@ -64,13 +64,27 @@ class LocalNeo4j:
     def pid_file(self) -> Path:
         return self.home / "neo4j.pid"
 
+    @property
+    def port_file(self) -> Path:
+        return self.home / "neo4j.port"
+
+    @classmethod
+    def at(cls, home: Path, port: int | None = None) -> LocalNeo4j:
+        """The server of `home`, on the port it was started with (unless `port` is given)."""
+        if port is None:
+            try:
+                port = int((home / "neo4j.port").read_text())
+            except (OSError, ValueError):
+                port = 7687
+        return cls(home=home, port=port)
+
     def running_pid(self) -> int | None:
         try:
             pid = int(self.pid_file.read_text())
             os.kill(pid, 0)
         except (OSError, ValueError):
             return None
-        return pid
+        return None if _exited(pid) else pid
 
     def start(self) -> None:
         if self.running_pid() is not None:
@@ -87,6 +101,7 @@ class LocalNeo4j:
             start_new_session=True,  # not killed by the terminal's Ctrl-C; `stop` ends it cleanly
         )  # fmt: skip
         self.pid_file.write_text(str(process.pid))
+        self.port_file.write_text(str(self.port))
         try:
             self.wait_for_bolt(process)
         except LocalNeo4jError:
@@ -115,13 +130,33 @@ class LocalNeo4j:
         os.kill(pid, signal.SIGTERM)  # the launcher's shutdown hook closes the DBMS cleanly
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
-                finished, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                finished = pid if self.running_pid() is None else 0
-            if finished:
+            if _exited(pid):
                 break
             time.sleep(0.2)
         else:
             os.kill(pid, signal.SIGKILL)
+            while not _exited(pid):
+                time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
+
+
+def _exited(pid: int) -> bool:
+    """Whether the process has ended: reaped here when it is our child, else gone or a zombie (a
+    process whose parent, e.g. `registry dev`, has not reaped it yet is no server any more)."""
+    try:
+        finished, _ = os.waitpid(pid, os.WNOHANG)
+        if finished:
+            return True
+    except ChildProcessError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        if Path("/proc/self").exists():
+            return True
+        try:  # no /proc (macOS): a zombie still looks alive here
+            os.kill(pid, 0)
+        except OSError:
+            return True
+        return False
+    return stat.rpartition(")")[2].split()[0] in ("Z", "X")

@@ -11,6 +11,8 @@ import yaml
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schema.cost import DEFAULT_COST_LIMIT
+
 
 class IssuerSettings(BaseModel):
     """One trusted OpenID Connect issuer. Tokens from any issuer not listed are refused."""
@@ -58,10 +60,52 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "REGISTRY_NEO4J_DATABASE"))
     neo4j_max_pool_size: int = Field(50, ge=1)
     graphiql: bool | None = Field(None, description="Serve GraphiQL at /graphql; default: on in development.")
-    max_query_depth: int = Field(15, ge=2)
+
+    # Limits of a GraphQL operation (README, "Limits and production settings").
+    max_query_depth: int = Field(15, ge=2, description="Deepest field nesting of an operation.")
     stored_scalar_shortcut: bool = Field(
         True, description="Complete stored scalars without graphql-core's per-field steps (same answers, less CPU)."
     )
+    max_aliases: int = Field(30, ge=1, description="Most aliases in an operation.")
+    max_tokens: int = Field(5000, ge=100, description="Most lexical tokens in a document.")
+    max_query_chars: int = Field(64 * 1024, ge=1024, description="Longest `query` text.")
+    cost_limit: int = Field(
+        DEFAULT_COST_LIMIT, ge=1, description="Largest cost (most objects the answer can hold) of an operation."
+    )
+    request_deadline_s: float = Field(
+        10.0, gt=0, description="Time a request may take, body read included; its Cypher and work stop then."
+    )
+    introspection: Literal["off", "authenticated", "anyone"] = Field(
+        "authenticated", description="Who may query __schema and __type."
+    )
+    field_suggestions: bool | None = Field(
+        None, description='"Did you mean" hints in validation errors; default: on in development only.'
+    )
+    # Limits of the HTTP request.
+    max_json_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, description="Largest JSON request body.")
+    max_multipart_body_bytes: int | None = Field(
+        None, ge=1024, description="Largest multipart (upload) body; default: document_max_bytes + 1 MiB."
+    )
+    max_header_bytes: int = Field(16 * 1024, ge=1024, description="Request line and headers, in bytes.")
+    max_header_count: int = Field(100, ge=10, description="Most header lines of a request.")
+    header_read_timeout_s: float = Field(
+        10.0, gt=0, description="Time a connection may take to send a request's headers (slow clients)."
+    )
+    keep_alive_timeout_s: float = Field(5.0, gt=0, description="An idle kept-alive connection is closed after this.")
+    metrics: bool | None = Field(None, description="Serve /metrics on the main port; default: on in development.")
+    metrics_port: int | None = Field(None, description="Serve /metrics on this port instead (on metrics_host).")
+    metrics_host: str = Field("127.0.0.1", description="Where the metrics port listens.")
+
+    # Neo4j outages: how long to wait before answering SERVICE_UNAVAILABLE.
+    neo4j_connection_timeout_s: float = Field(2.0, gt=0, description="Opening a connection (TCP and Bolt).")
+    neo4j_acquisition_timeout_s: float = Field(3.0, gt=0, description="Getting a connection from the pool.")
+    neo4j_silent_after_s: float = Field(
+        1.0, gt=0, description="A read silent this long has Neo4j probed on another connection."
+    )
+    neo4j_probe_timeout_s: float = Field(
+        3.0, gt=0, description="A probe unanswered this long: Neo4j is down, the read fails at once."
+    )
+    readiness_timeout_s: float = Field(1.5, gt=0, description="/readyz answers 503 when Neo4j is slower than this.")
 
     issuers: list[IssuerSettings] = Field([], description="Trusted issuers (JSON in REGISTRY_ISSUERS).")
     issuers_file: Path | None = Field(None, description="A YAML file with `issuers: [...]`, added to `issuers`.")
@@ -69,6 +113,9 @@ class Settings(BaseSettings):
         None, description="Let callers without a token read the public catalogue; default: on in development."
     )
     token_leeway_s: float = Field(30.0, ge=0, le=300, description="Clock skew allowed on exp, nbf and iat.")
+    token_max_lifetime_s: float = Field(
+        24 * 3600.0, gt=0, description="Tokens whose exp - iat is longer are refused (a leaked token lives long)."
+    )
     jwks_refresh_min_interval_s: float = Field(
         60.0, ge=0, description="An unknown `kid` refetches an issuer's keys at most this often."
     )
@@ -97,6 +144,18 @@ class Settings(BaseSettings):
         if len(urls) != len(set(urls)):
             raise ValueError("an issuer is listed twice")
         return self
+
+    @property
+    def multipart_body_limit(self) -> int:
+        return self.max_multipart_body_bytes or self.document_max_bytes + 1024 * 1024
+
+    @property
+    def metrics_on_main_port(self) -> bool:
+        return self.metrics if self.metrics is not None else self.environment == "development"
+
+    @property
+    def field_suggestions_enabled(self) -> bool:
+        return self.field_suggestions if self.field_suggestions is not None else self.environment == "development"
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -14,6 +16,7 @@ import neo4j.time
 from prometheus_client import Counter
 
 from resolvers.errors import Conflict
+from resolvers.liveness import Liveness
 
 CYPHER_STATEMENTS = Counter(
     "registry_cypher_statements_total",
@@ -28,6 +31,15 @@ Transaction = neo4j.AsyncManagedTransaction
 # Reads give up rather than hold a Bolt connection forever on a runaway query.
 READ_TIMEOUT_S = 30.0
 READ_ATTEMPTS = 3
+
+# How much longer than Neo4j's own transaction timeout the client waits: past it, Neo4j is not
+# answering at all (frozen, or the network is), and the read fails with TimeoutError. `Liveness`
+# finds that out sooner.
+CLIENT_GRACE_S = 1.0
+
+# The event-loop time by which the current request must be answered (set by the HTTP layer; None:
+# no deadline, as in the CLI). Reads never outlive it.
+DEADLINE: ContextVar[float | None] = ContextVar("deadline", default=None)
 
 
 _TEMPORAL = frozenset({neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time})
@@ -62,6 +74,18 @@ class Database:
 
     driver: neo4j.AsyncDriver
     name: str = "neo4j"
+    statement_timeout_s: float = READ_TIMEOUT_S
+    liveness: Liveness | None = None  # None: a silent Neo4j is only noticed at the statement timeout
+
+    def _budget(self) -> float:
+        """Seconds the next read may take: the statement timeout, cut to the request's deadline."""
+        deadline = DEADLINE.get()
+        if deadline is None:
+            return self.statement_timeout_s
+        left = deadline - asyncio.get_running_loop().time()
+        if left <= 0:
+            raise TimeoutError("the request's deadline has passed")
+        return min(self.statement_timeout_s, left)
 
     async def read(
         self, cypher: str, params: Mapping[str, Any], *, counter: StatementCount | None = None
@@ -75,10 +99,15 @@ class Database:
         CYPHER_STATEMENTS.labels("read").inc()
         if counter is not None:
             counter.value += 1
-        query = neo4j.Query(cypher, timeout=READ_TIMEOUT_S)
         for attempt in range(READ_ATTEMPTS):
+            budget = self._budget()
+            query = neo4j.Query(cypher, timeout=budget)
             try:
-                async with self.driver.session(database=self.name, default_access_mode=neo4j.READ_ACCESS) as session:
+                async with (
+                    asyncio.timeout(budget + CLIENT_GRACE_S) as timer,
+                    self.liveness.watching(timer) if self.liveness else contextlib.nullcontext(),
+                    self.driver.session(database=self.name, default_access_mode=neo4j.READ_ACCESS) as session,
+                ):
                     result = await session.run(query, dict(params))
                     # Records hold maps, lists and scalars only: zip, not `Record.data()` (which walks
                     # every value looking for nodes and relationships to convert).

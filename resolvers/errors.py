@@ -52,6 +52,10 @@ class DocumentRejected(Refusal):
     """An upload is not an acceptable SLA document (too large, empty, wrong type)."""
 
 
+class ListTooLong(Refusal):
+    """A nested list holds more rows for one parent than a walk returns; `where` can narrow it."""
+
+
 class Unavailable(Exception):
     """A store the request needs did not answer or is not configured; nothing was changed."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+import neo4j
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
@@ -24,7 +25,18 @@ class ErrorCode(Enum):
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    # Refusals of the request itself, before anything runs (HTTP 4xx).
+    BAD_REQUEST = "BAD_REQUEST"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    PREFLIGHT_REQUIRED = "PREFLIGHT_REQUIRED"
+    # While running.
+    LIST_TOO_LONG = "LIST_TOO_LONG"
+    DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 def coded(code: ErrorCode, message: str, **extensions: Any) -> dict[str, Any]:
@@ -40,6 +52,8 @@ def _message_and_extensions(error: errors.Refusal | errors.Unavailable) -> tuple
         return error.message, {"code": ErrorCode.BAD_USER_INPUT.value, "field": error.argument, "problems": problems}
     if isinstance(error, errors.Conflict):
         return f"CONFLICT: {error.message}", {"code": ErrorCode.CONFLICT.value}
+    if isinstance(error, errors.ListTooLong):
+        return error.message, {"code": ErrorCode.LIST_TOO_LONG.value}
     code = ErrorCode.NOT_FOUND if isinstance(error, errors.NodeNotFound) else ErrorCode.BAD_USER_INPUT
     return f"{error.argument}: {error.message}", {"code": code.value, "field": error.argument}
 
@@ -56,17 +70,41 @@ def to_graphql_error(error: GraphQLError) -> GraphQLError | None:
     )  # fmt: skip
 
 
-def _unexpected(error: GraphQLError) -> bool:
+def should_mask(error: GraphQLError) -> bool:
     """An unexpected failure: not an error GraphQL itself raised (validation, permissions, coercion)."""
     original = error.original_error
     return not (original is None or isinstance(original, GraphQLError))
 
 
+# Neo4j down or not answering: the driver's own errors, and our client-side statement timeout.
+OUTAGES = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, TimeoutError, OSError)
+# Neo4j stopped a statement at its transaction timeout (the request's deadline), e.g.
+# Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration.
+_STATEMENT_TIMED_OUT = "Transaction.TransactionTimedOut"
+
+
+def failure_code(original: BaseException | None) -> ErrorCode:
+    """What a client may know of an unexpected failure: an outage, a deadline, or neither."""
+    if isinstance(original, neo4j.exceptions.Neo4jError) and original.code and _STATEMENT_TIMED_OUT in original.code:
+        return ErrorCode.DEADLINE_EXCEEDED
+    if isinstance(original, OUTAGES):
+        return ErrorCode.SERVICE_UNAVAILABLE
+    return ErrorCode.INTERNAL_SERVER_ERROR
+
+
+_FAILURE_MESSAGES = {
+    ErrorCode.DEADLINE_EXCEEDED: "The request ran past its deadline.",
+    ErrorCode.SERVICE_UNAVAILABLE: "The database is unavailable; try again shortly.",
+    ErrorCode.INTERNAL_SERVER_ERROR: "Unexpected error.",
+}
+
+
 class FederationErrors(MaskErrors):
-    """Refusals become coded errors; anything else unexpected is masked."""
+    """Refusals become coded errors; anything else unexpected is masked, with a code saying only whether
+    it was an outage (SERVICE_UNAVAILABLE), the request's deadline, or neither (INTERNAL_SERVER_ERROR)."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_unexpected)
+        super().__init__(should_mask_error=should_mask)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = []
@@ -79,3 +117,10 @@ class FederationErrors(MaskErrors):
             else:
                 processed.append(error)
         return processed
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        code = failure_code(error.original_error)
+        return GraphQLError(
+            _FAILURE_MESSAGES[code], nodes=error.nodes, source=error.source, positions=error.positions,
+            path=error.path, extensions={"code": code.value},
+        )  # fmt: skip

@@ -17,9 +17,7 @@ from graphql import ASTValidationRule, FragmentDefinitionNode, OperationDefiniti
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
-    ParserCache,
     SchemaExtension,
-    ValidationCache,
     max_aliases,
     query_depth_limiter,
 )
@@ -33,6 +31,7 @@ from resolvers.kinds import KINDS
 from resolvers.projection import selected_names
 from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
+from schema.cost import DEFAULT_COST_LIMIT, CostLimit
 from schema.domains import identity
 from schema.edits import EditMutation
 from schema.enums import SortDirection
@@ -43,9 +42,13 @@ from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
 from schema.pagination import Connection, SortOrder, connection_of, sort_input
+from schema.parse_cache import BoundedParserCache, BoundedValidationCache
 from schema.quota import BIG_INT, BigInt
+from schema.refusals import FederationSchema, Introspection, IntrospectionPolicy
 
 MAX_DEPTH = 15
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
 
 
 def _selects(selections: list[Any], name: str) -> bool:
@@ -160,9 +163,19 @@ class SelectProperties(SchemaExtension):
         yield
 
 
-def build_schema(*, max_depth: int = MAX_DEPTH, stored_scalar_shortcut: bool = True) -> strawberry.Schema:
-    """The registry's schema with its guards: depth, aliases and tokens limited, parsing cached,
-    refusals coded and unexpected errors masked.
+def build_schema(
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_aliases_count: int = MAX_ALIASES,
+    max_tokens: int = MAX_TOKENS,
+    cost_limit: int = DEFAULT_COST_LIMIT,
+    introspection: Introspection = "anyone",
+    field_suggestions: bool = False,
+    stored_scalar_shortcut: bool = True,
+) -> strawberry.Schema:
+    """The registry's schema with its guards: depth, aliases, tokens and cost limited, introspection
+    as configured, no "did you mean" suggestions unless asked, parsing cached, refusals coded and
+    unexpected errors masked, every error given a code.
 
     `stored_scalar_shortcut` completes stored scalars without graphql-core's per-field steps
     (`schema/execution.py`); off, graphql-core completes every field (the answers are the same)."""
@@ -170,21 +183,25 @@ def build_schema(*, max_depth: int = MAX_DEPTH, stored_scalar_shortcut: bool = T
     # and the limiter extensions would make new ones for every request (so it would never hit).
     limits: list[type[ASTValidationRule]] = [
         query_depth_limiter.create_validator(max_depth, None, None),
-        max_aliases.create_validator(30),
+        max_aliases.create_validator(max_aliases_count),
     ]
-    return strawberry.Schema(
+    return FederationSchema(
         query=Query,
         mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
         types=[cls for label, (cls, _) in BOUND.items() if KINDS.get(label) and KINDS[label].family == "Quota"]
         + [Node],
-        config=StrawberryConfig(scalar_map={BigInt: BIG_INT, Duration: DURATION}),
+        config=StrawberryConfig(
+            scalar_map={BigInt: BIG_INT, Duration: DURATION}, disable_field_suggestions=not field_suggestions
+        ),
         execution_context_class=FederationExecution if stored_scalar_shortcut else None,
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(AddValidationRules, limits),
-            partial(MaxTokensLimiter, max_token_count=5000),
-            partial(ParserCache, maxsize=256),
-            partial(ValidationCache, maxsize=256),
+            partial(MaxTokensLimiter, max_token_count=max_tokens),
+            BoundedParserCache,
+            BoundedValidationCache,
+            partial(IntrospectionPolicy, introspection),
+            partial(CostLimit, cost_limit),
             SelectProperties,
             FederationErrors,
         ],

@@ -69,7 +69,7 @@ def expected_provider(bundle: dict[str, Any]) -> dict[str, Any]:
     endpoint or kind, so both sides are compared as sorted sets of rows)."""
     p = bundle["provider"]
     services = lambda r, kind: [s for s in r.get("services", []) if s["kind"] == kind]  # noqa: E731
-    slas = {}
+    slas: dict[str, Any] = {}
     for idp in bundle["identityProviders"]:
         for group in idp["userGroups"]:
             for sla in group["slas"]:

@@ -105,6 +105,13 @@ def settings(neo4j_uri: str, issuer: Issuer, s3_endpoint: str) -> Settings:
         environment="production",
         issuers=trusted_issuers(issuer.base_url),
         anonymous_read=True,
+        metrics=True,  # /metrics on the main port, as the tests read it
+        # The suite shares 2 cores with other suites: a cold plan of a big statement has taken 5 s.
+        # The deadline itself is tested with its own settings (tests/test_outages.py).
+        request_deadline_s=60.0,
+        # Likewise a probe of a healthy Neo4j has gone unanswered for 2 s here; outages are tested with
+        # the production values (tests/test_outages.py).
+        neo4j_probe_timeout_s=15.0,
         jwks_refresh_min_interval_s=1.0,
         s3_endpoint_url=s3_endpoint,
         s3_access_key="test",

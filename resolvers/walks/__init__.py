@@ -15,13 +15,18 @@ from typing import TYPE_CHECKING, Any
 from aiodataloader import DataLoader
 
 from resolvers import projection
-from resolvers.db import Record, freeze
+from resolvers.db import BRANCH_PARAMETER, Record, freeze
+from resolvers.errors import ListTooLong
 from resolvers.filters import compile_where
 from resolvers.kinds import KINDS, edge_between
 from resolvers.visibility import Scope
 
 if TYPE_CHECKING:
     from resolvers.db import StatementBatcher
+
+# The most rows a walk returns per key (a service's images, a group's SLAs): a bound the query cost
+# can count on. One more is read, so that a longer list is refused rather than cut short unseen.
+NESTED_LIST_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def _walk_cypher(walk: Walk, where_clause: str, properties: tuple[str, ...] | No
         f"WITH {keep}p, key, n{''.join(', ' + v for v in walk.carry)}\n"
         f"WHERE {where_clause} AND {Scope.predicate(label, var)}\n"
         f"WITH key, {row} AS row ORDER BY {order}, n.uid\n"
-        "WITH key, collect(row) AS rows, null AS total"
+        f"WITH key, collect(row)[..{BRANCH_PARAMETER}.rowLimit] AS rows, null AS total"
     )
 
 
@@ -113,10 +118,14 @@ class WalkLoader(DataLoader[Hashable, list[Record]]):
         super().__init__()
         where_clause, values = compile_where(walk.predicates, where)
         self.cypher = walk.cypher(where_clause, properties)
-        self.params = {**params, "f": values}
+        self.params = {**params, "f": values, "rowLimit": NESTED_LIST_MAX + 1}
         self.batcher = batcher
+        self.walk_name = walk.name
 
-    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record]]:
+    async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record] | ListTooLong]:  # type: ignore[override]
         plain_keys = [dict(k) if isinstance(k, tuple) else k for k in keys]
         found = await self.batcher.submit(self.cypher, {**self.params, "keys": plain_keys})
-        return [found.get(freeze(k), ([], None))[0] for k in plain_keys]
+        rows = [found.get(freeze(k), ([], None))[0] for k in plain_keys]
+        # aiodataloader fails the load of a key whose value is an exception, and only that load.
+        too_long = f"{self.walk_name}: more than {NESTED_LIST_MAX} items for one parent; narrow it with `where`"
+        return [ListTooLong("where", too_long) if len(r) > NESTED_LIST_MAX else r for r in rows]

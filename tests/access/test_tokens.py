@@ -22,6 +22,7 @@ from registry.dev_issuer import AUDIENCE
 from tests.conftest import Issuer
 
 QUERY = "{ providers { totalCount } }"
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 def claims(issuer: Issuer, **overrides: Any) -> dict[str, Any]:
@@ -100,7 +101,41 @@ ATTACKS: dict[str, tuple[Callable[[Issuer], str], str]] = {
         ),
         "key does not fit the token's algorithm",
     ),
+    # Tokens that are not access tokens, or that live too long or carry their times as strings.
+    "a Keycloak ID token": (lambda i: signed(i, claims(i, typ="ID")), "not an access token: typ claim 'ID'"),
+    "a Keycloak refresh token": (
+        lambda i: signed(i, claims(i, typ="Refresh")),
+        "not an access token: typ claim 'Refresh'",
+    ),
+    "a logout token": (
+        lambda i: signed(i, claims(i, events={LOGOUT_EVENT: {}}), typ="logout+jwt"),
+        "not an access token: typ 'logout+jwt'",
+    ),
+    "a logout token typed JWT": (
+        lambda i: signed(i, claims(i, events={LOGOUT_EVENT: {}})),
+        "not an access token: a logout token",
+    ),
+    "an ID token typed as such": (lambda i: signed(i, claims(i), typ="id_token+jwt"), "not an access token"),
+    "a lifetime of 100 years": (
+        lambda i: signed(i, claims(i, exp=int(time.time()) + 100 * 365 * 86400)),
+        "token lifetime over",
+    ),
+    "a string iat": (lambda i: signed(i, claims(i, iat=str(int(time.time())))), "claim 'iat' is not a number"),
+    "a string exp": (lambda i: signed(i, claims(i, exp=str(int(time.time()) + 600))), "claim 'exp' is not a number"),
 }
+
+
+@pytest.mark.parametrize("header_typ", ["at+jwt", "application/at+jwt", "JWT", None])
+async def test_access_tokens_of_every_accepted_typ_pass(
+    client: httpx.AsyncClient, issuer: Issuer, header_typ: str | None
+) -> None:
+    # at+jwt (RFC 9068), JWT (INDIGO IAM, Keycloak; with Keycloak's typ claim "Bearer"), or none at all.
+    payload = claims(issuer, typ="Bearer") if header_typ == "JWT" else claims(issuer)
+    token = signed(issuer, payload, typ=header_typ)
+
+    response = await client.post("/graphql", json={"query": QUERY}, headers=bearer(token))
+
+    assert response.status_code == 200, response.text
 
 
 async def test_a_valid_token_is_accepted(client: httpx.AsyncClient, issuer: Issuer) -> None:

@@ -41,7 +41,8 @@ async def upload(
         "/graphql",
         data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
         files={"0": ("agreement.pdf", content, media_type)},
-        headers={"Authorization": f"Bearer {token}"} if token else {},
+        # The preflight-forcing header every multipart request needs (CSRF prevention).
+        headers={"Apollo-Require-Preflight": "true", **({"Authorization": f"Bearer {token}"} if token else {})},
     )
     return dict(response.json())
 

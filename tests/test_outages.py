@@ -1,0 +1,163 @@
+"""Outages fail fast and say so: Neo4j down or frozen answers SERVICE_UNAVAILABLE (503) in seconds and
+/readyz 503 within 2 s; the service recovers without a restart. A request's deadline stops its Cypher;
+a client that goes away cancels its work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import neo4j
+import pytest
+
+from registry.app import create_app
+from registry.limits import GuardRequests
+from registry.local_neo4j import LocalNeo4j
+from registry.settings import Settings
+from resolvers.db import DEADLINE, Database
+from tests.conftest import _free_port
+
+QUERY = "{ providers { totalCount } }"
+
+
+@pytest.fixture(scope="module")
+def own_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
+    """A Neo4j of this module's own: freezing the suite's shared one would stall every other test."""
+    server = LocalNeo4j(home=tmp_path_factory.mktemp("frozen-neo4j"), port=_free_port(), heap="512m")
+    server.start()
+    try:
+        yield server
+    finally:
+        pid = server.running_pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGCONT)
+        server.stop()
+
+
+# The production values (the suite's shared settings allow a loaded machine more).
+OUTAGE_SETTINGS = {
+    "neo4j_silent_after_s": Settings.model_fields["neo4j_silent_after_s"].default,
+    "neo4j_probe_timeout_s": Settings.model_fields["neo4j_probe_timeout_s"].default,
+    "request_deadline_s": Settings.model_fields["request_deadline_s"].default,
+}
+
+
+@pytest.fixture
+async def app_on_own_neo4j(own_neo4j: LocalNeo4j, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings.model_copy(update={"neo4j_uri": own_neo4j.uri, **OUTAGE_SETTINGS}))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        yield http
+
+
+async def _timed(request: asyncio.Future[httpx.Response] | object) -> tuple[httpx.Response, float]:
+    started = time.monotonic()
+    response = await request  # type: ignore[misc]
+    return response, time.monotonic() - started
+
+
+async def test_a_frozen_neo4j_answers_service_unavailable_fast_and_recovers(
+    own_neo4j: LocalNeo4j, app_on_own_neo4j: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    http = app_on_own_neo4j
+    await _until_answered(http)  # a fresh Neo4j on a loaded machine may be slow to warm up
+    pid = own_neo4j.running_pid()
+    assert pid is not None
+    caplog.set_level(logging.INFO)
+
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        ready, ready_s = await _timed(http.get("/readyz"))
+        answer, answer_s = await _timed(http.post("/graphql", json={"query": QUERY}))
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+    assert ready.status_code == 503
+    assert ready_s < 2.0
+    assert answer.status_code == 503, answer.text
+    assert {e["extensions"]["code"] for e in answer.json()["errors"]} == {"SERVICE_UNAVAILABLE"}
+    assert answer_s < OUTAGE_SETTINGS["neo4j_silent_after_s"] + OUTAGE_SETTINGS["neo4j_probe_timeout_s"] + 2.0
+    # The log says it at ERROR, with the request's id (the one the answer carries).
+    request_id = answer.headers["x-request-id"]
+    assert [r for r in caplog.records if r.levelno == logging.ERROR and request_id in r.getMessage()]
+    # Recovered without a restart: the next requests get fresh connections.
+    assert "errors" not in (await _until_answered(http)).json()
+    assert (await http.get("/readyz")).status_code == 200
+
+
+async def _until_answered(http: httpx.AsyncClient, within_s: float = 60.0) -> httpx.Response:
+    deadline = time.monotonic() + within_s
+    while (response := await http.post("/graphql", json={"query": QUERY})).status_code != 200:
+        assert time.monotonic() < deadline, response.text
+        await asyncio.sleep(0.5)
+    return response
+
+
+async def test_an_unreachable_neo4j_answers_service_unavailable(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"neo4j_uri": f"bolt://127.0.0.1:{_free_port()}"}))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        answer, seconds = await _timed(http.post("/graphql", json={"query": QUERY}))
+        ready = await http.get("/readyz")
+
+    assert answer.status_code == 503
+    assert [e["extensions"]["code"] for e in answer.json()["errors"]] == ["SERVICE_UNAVAILABLE"]
+    assert seconds < 5.0
+    assert ready.status_code == 503
+
+
+async def test_the_deadline_stops_a_statement_in_neo4j(database: Database) -> None:
+    # Counting to 10^11 takes Neo4j minutes; the deadline's transaction timeout stops it in Neo4j itself.
+    token = DEADLINE.set(asyncio.get_running_loop().time() + 0.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(neo4j.exceptions.ClientError) as refused:
+            await database.read("UNWIND range(1, 100000000000) AS x RETURN count(x) AS n", {})
+    finally:
+        DEADLINE.reset(token)
+
+    assert refused.value.code is not None and "TransactionTimedOut" in refused.value.code
+    assert time.monotonic() - started < 3.0
+
+
+async def test_a_request_past_its_deadline_gets_deadline_exceeded(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"request_deadline_s": 0.001}))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.post("/graphql", json={"query": QUERY})
+
+    assert response.status_code == 504
+    assert response.json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
+
+
+async def test_a_client_that_goes_away_cancels_the_work(settings: Settings) -> None:
+    cancelled = asyncio.Event()
+
+    async def endless(scope: object, receive: object, send: object) -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    guard = GuardRequests(endless, settings)
+    messages = [{"type": "http.request", "body": b"{}", "more_body": False}]
+
+    async def receive() -> dict[str, object]:
+        if messages:
+            return messages.pop()
+        await asyncio.sleep(0.2)  # the client hangs up while the work runs
+        return {"type": "http.disconnect"}
+
+    async def send(message: object) -> None:
+        raise AssertionError("nothing is sent to a client that has gone")
+
+    scope = {"type": "http", "method": "POST", "path": "/graphql", "headers": []}
+    await asyncio.wait_for(guard(scope, receive, send), timeout=5)  # type: ignore[arg-type]
+
+    assert cancelled.is_set()
