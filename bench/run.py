@@ -393,7 +393,7 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
                     for side in rng.sample(SIDES, len(SIDES)):
                         await timed(tier, side, plan.requests_per_round, result.latency[side], result)
                 after = await statements_total(session)
-                result.statements = (after - before) / (len(result.latency["ours"]) or 1)
+                result.statements = (after - before) / (plan.rounds * plan.requests_per_round)
                 for _ in range(plan.rps_rounds):
                     for side in rng.sample(THROUGHPUT_SIDES, len(THROUGHPUT_SIDES)):
                         result.rps[side].append(await throughput(tier, side, plan.rps_seconds, result))
@@ -409,6 +409,8 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
         for name, process in servers.items():
             if process.poll() is not None:
                 raise SystemExit(f"[{scale_name}] {name} exited during the run")
+        # Again at the end: the pools opened more connections under 16 clients.
+        sockets = check_nodelay(scale_name, {name: process.pid for name, process in servers.items()}, bolt_port)
     finally:
         for process in servers.values():
             _stop(process)
