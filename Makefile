@@ -32,14 +32,20 @@ test: install
 	$(BIN)/pytest -q
 
 # Ours vs the floor (hand-written Cypher) vs the peer (@neo4j/graphql on Node.js), same Neo4j, same data.
-# QUICK=1: the infn scale only. Prints a table, then one JSON line. See README, "Performance".
+# QUICK=1: the infn scale only; BENCH_SEED=n repeats a run's order. Prints a table, then one JSON line. See README, "Performance".
 BENCH_INSTALLED := $(VENV)/.bench-installed
 $(BENCH_INSTALLED): $(INSTALLED)
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	touch $(BENCH_INSTALLED)
 
-bench: install $(BENCH_INSTALLED)
+# The peer's npm packages exactly as locked (npm ci), again whenever the lock file changes.
+PEER_INSTALLED := bench/peer/node_modules/.installed
+$(PEER_INSTALLED): bench/peer/package-lock.json
 	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	cd bench/peer && npm ci --no-audit --no-fund --loglevel=error
+	touch $(PEER_INSTALLED)
+
+bench: install $(BENCH_INSTALLED) $(PEER_INSTALLED)
 	$(BIN)/python -m bench.run
 
 # The server under 16 clients, a writer and a breadth bomb a minute, for SOAK_MINUTES (default 30).

@@ -1,12 +1,17 @@
 """`make bench`: ours, the floor and the peer, on the same Neo4j and the same data, in one run.
 
 For each scale (infn, egi, stress; QUICK=1: infn only) the run loads a synthetic federation, starts
-our server as production runs it (uvicorn with uvloop and httptools, no GraphiQL, no access log) and
-the peer (@neo4j/graphql on Node.js, NODE_ENV=production), checks that ours, the floor and the peer
-give the same answer to each tier's question, then measures each tier over HTTP on loopback:
-latency with one client (rounds alternate ours / peer / floor so drift hits all alike), requests/s
-with 16 concurrent clients (alternating ours / peer), Cypher statements per request (from our
-/metrics), and our server's peak RSS (VmHWM). It prints a table, then one JSON line.
+our server as production runs it (uvicorn with uvloop and httptools, no GraphiQL, no access log), the
+floor behind the same HTTP stack (bench/floor/serve.py) and the peer (@neo4j/graphql on Node.js,
+NODE_ENV=production, verifying the same token and scoping by @authorization), checks that every
+server's Bolt sockets have Nagle's algorithm off (bench/sockets.py), and that ours, the floor (in
+process and over HTTP) and the peer give the same answer to each tier's question (bench/compare.py:
+type-strict, order-aware), before timing, on a sample of the answers during timing, and after. Then
+it measures each tier: latency with one client (each round runs the four in a random order), requests/s
+with 16 concurrent clients for >= 10 s (ours and the peer, in a random order), Cypher statements per
+request (from our /metrics), failed requests of every side, and ours' and the peer's peak RSS (VmHWM).
+The order is drawn from a seed (BENCH_SEED, else random), printed so a run can be repeated. A wrong
+answer stops the run with the diff. It prints a table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -23,18 +29,22 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
+import neo4j
 
 from bench import floor
-from bench.compare import canonical, differences
+from bench.compare import Mismatch, check
 from bench.federations import SCALES, synthetic_federation
 from bench.load import bulk_load, wipe
 from bench.peer.shape import to_ours
+from bench.sockets import nodelay
 from registry.database import apply_constraints, open_database
 from registry.dev_issuer import KeyStore, mint, trusted_issuers
 from registry.local_neo4j import LocalNeo4j
@@ -45,8 +55,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 BENCH = PROJECT / "bench"
 STATE = PROJECT / ".state" / "bench"
 TIERS = ("list", "dropdown", "matchmaking")
-OURS_PORT, PEER_PORT, ISSUER_PORT, BOLT_PORT = 8190, 8192, 8191, 7690
 CONCURRENCY = 16
+# The four ways a tier is answered: ours, the floor in this process and behind HTTP, the peer.
+SIDES = ("ours", "floor", "floor_http", "peer")
+THROUGHPUT_SIDES = ("ours", "peer")
+
+
+def _free_port() -> int:
+    """A port nobody listens on now: the machine is shared, fixed ports collide with other runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+OURS_PORT, PEER_PORT, ISSUER_PORT, FLOOR_PORT, BOLT_PORT = (_free_port() for _ in range(5))
 
 
 @dataclass(frozen=True)
@@ -57,11 +80,12 @@ class Plan:
     rounds: int
     requests_per_round: int
     rps_rounds: int
-    rps_seconds: float
+    rps_seconds: float  # one throughput window; >= 10 s, so a GC pause or a neighbour's burst is a small part
+    sample_share: float = 0.05  # of the answers timed, the share compared with ours' first answer
 
 
-FULL = Plan(warmup=20, rounds=3, requests_per_round=40, rps_rounds=2, rps_seconds=4.0)
-QUICK = Plan(warmup=10, rounds=3, requests_per_round=25, rps_rounds=2, rps_seconds=2.5)
+FULL = Plan(warmup=20, rounds=3, requests_per_round=40, rps_rounds=2, rps_seconds=10.0)
+QUICK = Plan(warmup=10, rounds=3, requests_per_round=25, rps_rounds=1, rps_seconds=10.0)
 
 
 @dataclass
@@ -70,13 +94,12 @@ class Result:
     tier: str
     depth: int
     statements: float = 0.0
-    ours: list[float] = field(default_factory=list)  # seconds per request, one client
-    peer: list[float] = field(default_factory=list)
-    floor: list[float] = field(default_factory=list)
-    ours_rps: float = 0.0
-    peer_rps: float = 0.0
+    latency: dict[str, list[float]] = field(default_factory=lambda: {side: [] for side in SIDES})  # s, 1 client
+    rps: dict[str, list[float]] = field(default_factory=lambda: {side: [] for side in THROUGHPUT_SIDES})
+    failures: Counter[str] = field(default_factory=Counter)  # failed requests per side, warm-up included
+    checked: int = 0  # answers compared with ours' first one, before, during and after timing
     ours_peak_rss_mb: float = 0.0
-    failures: int = 0
+    peer_peak_rss_mb: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -84,16 +107,21 @@ class Result:
             "tier": self.tier,
             "depth": self.depth,
             "statements": round(self.statements, 2),
-            "ours_p50_ms": _ms(self.ours, 50),
-            "ours_p95_ms": _ms(self.ours, 95),
-            "ours_p99_ms": _ms(self.ours, 99),
-            "floor_p50_ms": _ms(self.floor, 50),
-            "peer_p50_ms": _ms(self.peer, 50),
-            "peer_p99_ms": _ms(self.peer, 99),
-            "ours_rps_c16": round(self.ours_rps, 1),
-            "peer_rps_c16": round(self.peer_rps, 1),
+            "ours_p50_ms": _ms(self.latency["ours"], 50),
+            "ours_p95_ms": _ms(self.latency["ours"], 95),
+            "ours_p99_ms": _ms(self.latency["ours"], 99),
+            "floor_p50_ms": _ms(self.latency["floor"], 50),  # in process, no HTTP
+            "floor_http_p50_ms": _ms(self.latency["floor_http"], 50),  # the goals' floor
+            "peer_p50_ms": _ms(self.latency["peer"], 50),
+            "peer_p99_ms": _ms(self.latency["peer"], 99),
+            "ours_rps_c16": round(statistics.median(self.rps["ours"]), 1) if self.rps["ours"] else float("nan"),
+            "peer_rps_c16": round(statistics.median(self.rps["peer"]), 1) if self.rps["peer"] else float("nan"),
             "ours_peak_rss_mb": round(self.ours_peak_rss_mb, 1),
-            "failures": self.failures,
+            "peer_peak_rss_mb": round(self.peer_peak_rss_mb, 1),
+            "failures": self.failures["ours"],
+            "peer_failures": self.failures["peer"],
+            "floor_failures": self.failures["floor"] + self.failures["floor_http"],
+            "checked_answers": self.checked,
         }
 
 
@@ -146,16 +174,28 @@ def start_ours(neo4j_uri: str, issuers: str) -> subprocess.Popen[bytes]:
     return process
 
 
-def start_peer(neo4j_uri: str) -> subprocess.Popen[bytes]:
+def start_peer(neo4j_uri: str, issuers: str) -> subprocess.Popen[bytes]:
+    """The peer, trusting the same issuers as ours (the same REGISTRY_ISSUERS list)."""
     peer = BENCH / "peer"
     if not (peer / "node_modules").exists():
         if shutil.which("npm") is None:
             raise SystemExit("Node.js and npm are needed for the peer (bench/peer)")
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=peer, check=True)
-    env = {**os.environ, "NEO4J_URI": neo4j_uri, "PORT": str(PEER_PORT), "HOST": "127.0.0.1", "NODE_ENV": "production"}
+    env = {**os.environ, "NEO4J_URI": neo4j_uri, "PORT": str(PEER_PORT), "HOST": "127.0.0.1", "NODE_ENV": "production",
+           "REGISTRY_ISSUERS": issuers}  # fmt: skip
+    # `node` itself, not `npm start`: the pid is the server's, for its peak RSS and its sockets.
     process = subprocess.Popen(["node", "server.mjs"], cwd=peer, env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL)  # fmt: skip
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     _wait_for_port(PEER_PORT, process, "the peer")
+    return process
+
+
+def start_floor_http(neo4j_uri: str) -> subprocess.Popen[bytes]:
+    """The floor behind our HTTP stack (bench/floor/serve.py)."""
+    env = {**os.environ, "NEO4J_URI": neo4j_uri}
+    command = [sys.executable, "-m", "bench.floor.serve", "--host", "127.0.0.1", "--port", str(FLOOR_PORT)]
+    process = subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
+    _wait_for_port(FLOOR_PORT, process, "the HTTP floor")
     return process
 
 
@@ -183,46 +223,78 @@ class Failure(RuntimeError):
     pass
 
 
-def graphql_asker(session: aiohttp.ClientSession, url: str, query: str, variables: dict[str, Any],
-                  headers: dict[str, str]) -> Ask:  # fmt: skip
-    body = json.dumps({"query": query, "variables": variables}).encode()
+# A request that fails in any of these ways is counted for its side, never dropped.
+REQUEST_ERRORS = (Failure, aiohttp.ClientError, asyncio.TimeoutError, neo4j.exceptions.Neo4jError,
+                  neo4j.exceptions.DriverError)  # fmt: skip
+
+
+def http_asker(session: aiohttp.ClientSession, url: str, payload: dict[str, Any], headers: dict[str, str]) -> Ask:
+    body = json.dumps(payload).encode()
     all_headers = {"Content-Type": "application/json", **headers}
 
     async def ask() -> dict[str, Any]:
         async with session.post(url, data=body, headers=all_headers) as response:
-            payload = await response.json(content_type=None)
-            if response.status != 200 or payload.get("errors"):
-                raise Failure(f"{url}: HTTP {response.status} {json.dumps(payload)[:500]}")
-            data: dict[str, Any] = payload["data"]
+            answer = await response.json(content_type=None)
+            if response.status != 200 or answer.get("errors"):
+                raise Failure(f"{url}: HTTP {response.status} {json.dumps(answer)[:500]}")
+            data: dict[str, Any] = answer["data"]
             return data
 
     return ask
 
 
-async def timed(ask: Ask, count: int, samples: list[float]) -> None:
+@dataclass
+class Tier:
+    """One tier's question as each side is asked it, and the answer every answer must equal."""
+
+    name: str
+    asks: dict[str, Ask]
+    reference: dict[str, Any]  # ours' first answer
+    rng: random.Random
+    share: float
+
+    def verify(self, side: str, data: dict[str, Any], when: str, result: Result) -> None:
+        check(self.name, self.reference, data, f"{side} {when} differs from ours' first answer")
+        result.checked += 1
+
+    def sample(self, side: str, data: dict[str, Any], result: Result) -> None:
+        if self.rng.random() < self.share:
+            self.verify(side, data, "during timing", result)
+
+
+async def timed(tier: Tier, side: str, count: int, samples: list[float], result: Result) -> None:
+    ask = tier.asks[side]
     for _ in range(count):
         start = time.perf_counter()
-        await ask()
+        try:
+            data = await ask()
+        except REQUEST_ERRORS:
+            result.failures[side] += 1
+            continue
         samples.append(time.perf_counter() - start)
+        tier.sample(side, data, result)
 
 
-async def throughput(ask: Ask, seconds: float) -> tuple[float, int]:
-    """Requests/s of CONCURRENCY clients asking back to back for `seconds`; and how many failed."""
-    done = failed = 0
+async def throughput(tier: Tier, side: str, seconds: float, result: Result) -> float:
+    """Answers/s of CONCURRENCY clients asking back to back for `seconds` (failures counted apart)."""
+    ask = tier.asks[side]
+    done = 0
     deadline = time.perf_counter() + seconds
 
     async def client() -> None:
-        nonlocal done, failed
+        nonlocal done
         while time.perf_counter() < deadline:
             try:
-                await ask()
-                done += 1
-            except Failure:
-                failed += 1
+                data = await ask()
+            except REQUEST_ERRORS:
+                result.failures[side] += 1
+                continue
+            done += 1
+            tier.sample(side, data, result)
 
     start = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
-    return done / (time.perf_counter() - start), failed
+    return done / (time.perf_counter() - start)
 
 
 async def statements_total(session: aiohttp.ClientSession) -> float:
@@ -231,11 +303,27 @@ async def statements_total(session: aiohttp.ClientSession) -> float:
     return sum(float(m) for m in re.findall(r'^registry_cypher_statements_total\{access="read"\} (\S+)$', text, re.M))
 
 
+def check_nodelay(scale: str, servers: dict[str, int], bolt_port: int) -> dict[str, list[int] | None]:
+    """TCP_NODELAY on every server's Bolt sockets, or the run stops: with Nagle's algorithm on, a small
+    write waits for the previous one's ACK (up to 40 ms of delayed ACK), which measures the socket, not
+    the server. [on, total] per server; None where the kernel does not let us look."""
+    found: dict[str, list[int] | None] = {}
+    for name, pid in servers.items():
+        flags = nodelay(pid, bolt_port)
+        found[name] = None if flags is None else [sum(flags), len(flags)]
+    log(f"[{scale}] TCP_NODELAY on Bolt sockets (on/total): "
+        + ", ".join(f"{n} {'unknown' if f is None else f'{f[0]}/{f[1]}'}" for n, f in found.items()))  # fmt: skip
+    slow = [n for n, f in found.items() if f is not None and (f[1] == 0 or f[0] != f[1])]
+    if slow:
+        raise SystemExit(f"[{scale}] Nagle's algorithm is on (or no Bolt socket is open) for: {', '.join(slow)}")
+    return found
+
+
 # ---------------------------------------------------------------------------------------------- the run
 
 
 async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: str, token: str,
-                      peer: subprocess.Popen[bytes]) -> list[Result]:  # fmt: skip
+                      rng: random.Random) -> tuple[list[Result], dict[str, list[int] | None]]:  # fmt: skip
     scale = SCALES[scale_name]
     database = open_database(Settings(neo4j_uri=database_uri))
     started = time.perf_counter()
@@ -247,64 +335,87 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
 
     caller = scale.caller
     today = dt.datetime.now(dt.UTC).date()  # ours reads "today" in UTC
-    ours_server = start_ours(database_uri, issuers)
+    bolt_port = urlsplit(database_uri).port or 7687
     results = []
+    sockets: dict[str, list[int] | None] = {}
+    servers: dict[str, subprocess.Popen[bytes]] = {}
     try:
+        # Each server fresh per scale, so each peak RSS is this scale's.
+        servers["ours"] = start_ours(database_uri, issuers)
+        servers["floor_http"] = start_floor_http(database_uri)
+        servers["peer"] = start_peer(database_uri, issuers)
         # Idle connections are dropped before the servers drop them (Node and uvicorn close a keep-alive
         # connection after 5 s idle): reusing one the server is closing fails the request.
         connector = aiohttp.TCPConnector(limit=CONCURRENCY * 2, keepalive_timeout=2.0)
+        bearer = {"Authorization": f"Bearer {token}"}
         async with aiohttp.ClientSession(connector=connector) as session:
-            for tier in TIERS:
-                query = (BENCH / "queries" / f"{tier}.graphql").read_text()
-                peer_query = (BENCH / "peer" / "queries" / f"{tier}.graphql").read_text()
-                variables: dict[str, Any] = {"list": {}, "dropdown": dict(caller)}.get(tier, {**caller, "minGpus": 1})
-                peer_variables = {**caller, "minGpus": 1} if tier == "matchmaking" else dict(caller)
+            for tier_name in TIERS:
+                query = (BENCH / "queries" / f"{tier_name}.graphql").read_text()
+                peer_query = (BENCH / "peer" / "queries" / f"{tier_name}.graphql").read_text()
+                variables: dict[str, Any] = {"list": {}, "dropdown": dict(caller)}.get(
+                    tier_name, {**caller, "minGpus": 1}
+                )
                 floor_params = {**caller, "minGpus": 1, "today": today}
-                ours = graphql_asker(session, f"http://127.0.0.1:{OURS_PORT}/graphql", query, variables,
-                                     {"Authorization": f"Bearer {token}"})  # fmt: skip
-                theirs = graphql_asker(session, f"http://127.0.0.1:{PEER_PORT}/graphql", peer_query, peer_variables, {})
+                peer_ask = http_asker(session, f"http://127.0.0.1:{PEER_PORT}/graphql",
+                                      {"query": peer_query, "variables": variables}, bearer)  # fmt: skip
 
-                async def floor_ask(tier: str = tier, params: dict[str, Any] = floor_params) -> dict[str, Any]:
+                async def floor_ask(tier: str = tier_name, params: dict[str, Any] = floor_params) -> dict[str, Any]:
                     return await floor.answer(database.driver, tier, params, database.name)
 
-                # The same answer from all three, or the timings mean nothing.
-                answers = {"ours": await ours(), "floor": await floor_ask(), "peer": to_ours(tier, await theirs())}
-                ordered = ("edges",) if tier == "list" else ()
-                for name in ("floor", "peer"):
-                    if canonical(answers[name], ordered) != canonical(answers["ours"], ordered):
-                        diff = "\n".join(differences(canonical(answers["ours"], ordered),
-                                                     canonical(answers[name], ordered))[:20])  # fmt: skip
-                        raise SystemExit(f"[{scale_name}/{tier}] {name} answers differently from ours:\n{diff}")
-                log(f"[{scale_name}/{tier}] ours, floor and peer agree ({_size(answers['ours'])})")
+                async def peer_in_our_shape(tier: str = tier_name, ask: Ask = peer_ask) -> dict[str, Any]:
+                    return to_ours(tier, await ask())
 
-                result = Result(scale_name, tier, depth(query))
-                for ask in (ours, theirs, floor_ask):
-                    await timed(ask, plan.warmup, [])
+                asks: dict[str, Ask] = {
+                    "ours": http_asker(session, f"http://127.0.0.1:{OURS_PORT}/graphql",
+                                       {"query": query, "variables": variables}, bearer),
+                    "floor": floor_ask,
+                    "floor_http": http_asker(session, f"http://127.0.0.1:{FLOOR_PORT}/{tier_name}",
+                                             {"variables": {**caller, "minGpus": 1}}, {}),
+                    "peer": peer_in_our_shape,
+                }  # fmt: skip
+                result = Result(scale_name, tier_name, depth(query))
+                # The same answer from all four, or the timings mean nothing: before, during (sampled), after.
+                try:
+                    tier = Tier(tier_name, asks, await asks["ours"](), rng, plan.sample_share)
+                    for side in SIDES:
+                        tier.verify(side, await asks[side](), "before timing", result)
+                except Failure as failure:
+                    raise SystemExit(f"[{scale_name}/{tier_name}] no answer to compare: {failure}") from None
+                log(f"[{scale_name}/{tier_name}] ours, floor, HTTP floor and peer agree ({_size(tier.reference)})")
+
+                for side in SIDES:
+                    await timed(tier, side, plan.warmup, [], result)
+                if not sockets:
+                    pids = {name: process.pid for name, process in servers.items()}
+                    sockets = check_nodelay(scale_name, pids, bolt_port)
                 before = await statements_total(session)
                 for _ in range(plan.rounds):
-                    await timed(ours, plan.requests_per_round, result.ours)
-                    await timed(theirs, plan.requests_per_round, result.peer)
-                    await timed(floor_ask, plan.requests_per_round, result.floor)
+                    for side in rng.sample(SIDES, len(SIDES)):
+                        await timed(tier, side, plan.requests_per_round, result.latency[side], result)
                 after = await statements_total(session)
-                result.statements = (after - before) / len(result.ours)
-                ours_rps, peer_rps = [], []
+                result.statements = (after - before) / (plan.rounds * plan.requests_per_round)
                 for _ in range(plan.rps_rounds):
-                    rps, failed = await throughput(ours, plan.rps_seconds)
-                    ours_rps.append(rps)
-                    result.failures += failed
-                    rps, failed = await throughput(theirs, plan.rps_seconds)
-                    peer_rps.append(rps)
-                result.ours_rps = statistics.median(ours_rps)
-                result.peer_rps = statistics.median(peer_rps)
-                result.ours_peak_rss_mb = peak_rss_mb(ours_server.pid)
-                log(f"[{scale_name}/{tier}] {json.dumps(result.summary())}")
+                    for side in rng.sample(THROUGHPUT_SIDES, len(THROUGHPUT_SIDES)):
+                        result.rps[side].append(await throughput(tier, side, plan.rps_seconds, result))
+                try:
+                    for side in SIDES:
+                        tier.verify(side, await asks[side](), "after timing", result)
+                except Failure as failure:
+                    raise SystemExit(f"[{scale_name}/{tier_name}] no answer to compare: {failure}") from None
+                result.ours_peak_rss_mb = peak_rss_mb(servers["ours"].pid)
+                result.peer_peak_rss_mb = peak_rss_mb(servers["peer"].pid)
+                log(f"[{scale_name}/{tier_name}] {json.dumps(result.summary())}")
                 results.append(result)
+        for name, process in servers.items():
+            if process.poll() is not None:
+                raise SystemExit(f"[{scale_name}] {name} exited during the run")
+        # Again at the end: the pools opened more connections under 16 clients.
+        sockets = check_nodelay(scale_name, {name: process.pid for name, process in servers.items()}, bolt_port)
     finally:
-        _stop(ours_server)
+        for process in servers.values():
+            _stop(process)
         await database.driver.close()
-    if peer.poll() is not None:
-        raise SystemExit("the peer exited during the run")
-    return results
+    return results, sockets
 
 
 def _size(data: Any) -> str:
@@ -312,12 +423,15 @@ def _size(data: Any) -> str:
     return f"{len(text) / 1024:.1f} KiB of JSON"
 
 
+COLUMNS = ("scale", "tier", "depth", "statements", "ours_p50_ms", "ours_p95_ms", "ours_p99_ms", "floor_p50_ms",
+           "floor_http_p50_ms", "peer_p50_ms", "peer_p99_ms", "ours_rps_c16", "peer_rps_c16", "ours_peak_rss_mb",
+           "peer_peak_rss_mb", "failures", "peer_failures")  # fmt: skip
+
+
 def table(results: list[Result]) -> str:
-    columns = ("scale", "tier", "depth", "statements", "ours_p50_ms", "ours_p95_ms", "ours_p99_ms", "floor_p50_ms",
-               "peer_p50_ms", "peer_p99_ms", "ours_rps_c16", "peer_rps_c16", "ours_peak_rss_mb")  # fmt: skip
-    rows = [[str(r.summary()[c]) for c in columns] for r in results]
-    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(columns)]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    rows = [[str(r.summary()[c]) for c in COLUMNS] for r in results]
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(COLUMNS)]
+    lines = [" | ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True))]
     lines.append("-|-".join("-" * w for w in widths))
     lines += [" | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(lines)
@@ -336,9 +450,10 @@ def goals(results: list[Result]) -> list[str]:
         )
     if ("egi", "matchmaking") in by:
         s = by[("egi", "matchmaking")]
-        ok = s["ours_p50_ms"] <= 1.5 * s["floor_p50_ms"]
-        lines.append(f"{'MET ' if ok else 'MISS'} egi matchmaking: ours p50 {s['ours_p50_ms']} ms <= 1.5 x floor "
-                     f"{s['floor_p50_ms']} ms = {1.5 * s['floor_p50_ms']:.2f} ms")  # fmt: skip
+        ok = s["ours_p50_ms"] <= 1.5 * s["floor_http_p50_ms"]
+        lines.append(f"{'MET ' if ok else 'MISS'} egi matchmaking: ours p50 {s['ours_p50_ms']} ms <= 1.5 x HTTP floor "
+                     f"{s['floor_http_p50_ms']} ms = {1.5 * s['floor_http_p50_ms']:.2f} ms "
+                     f"(in-process floor {s['floor_p50_ms']} ms)")  # fmt: skip
         for tier in TIERS:
             s = by[("egi", tier)]
             ok = s["ours_p50_ms"] <= s["peer_p50_ms"] and s["ours_rps_c16"] >= s["peer_rps_c16"]
@@ -354,10 +469,27 @@ def goals(results: list[Result]) -> list[str]:
     return lines
 
 
+def figures(results: list[Result]) -> list[str]:
+    """What every run reports beside the goals: failures of each side, the peer's memory, the checks."""
+    total = Counter[str]()
+    for r in results:
+        total.update(r.failures)
+    peer_rss = max(r.peer_peak_rss_mb for r in results)
+    checked = sum(r.checked for r in results)
+    return [
+        "failed requests: " + ", ".join(f"{side} {total[side]}" for side in SIDES),
+        f"peak RSS: ours {max(r.ours_peak_rss_mb for r in results):.1f} MB, peer {peer_rss:.1f} MB",
+        f"answers compared (type-strict, order-aware; before, during, after timing): {checked}, all equal",
+    ]
+
+
 async def main() -> int:
     quick = os.environ.get("QUICK") == "1"
     plan = QUICK if quick else FULL
     scales = ["infn"] if quick else ["infn", "egi", "stress"]
+    seed = int(os.environ["BENCH_SEED"]) if os.environ.get("BENCH_SEED") else random.SystemRandom().randrange(2**32)
+    log(f"seed {seed} (BENCH_SEED={seed} repeats this run's order of rounds and sampled answers)")
+    rng = random.Random(seed)
     started = time.perf_counter()
     local = None
     database_uri = os.environ.get("NEO4J_URI")
@@ -366,19 +498,21 @@ async def main() -> int:
         local = LocalNeo4j(STATE / "neo4j", port=BOLT_PORT, heap="3g")
         local.start()
         database_uri = local.uri
-    issuer = peer = None
+    issuer = None
+    results: list[Result] = []
+    sockets: dict[str, dict[str, list[int] | None]] = {}
     try:
         issuer = start_issuer()
         base = f"http://127.0.0.1:{ISSUER_PORT}"
         issuers = json.dumps([i.model_dump() for i in trusted_issuers(base)])
         token = mint(KeyStore(STATE / "issuer"), base, realm="infn", groups=[SCALES["infn"].caller["group"]],
                      subject="bench", expires_in=3 * 3600)  # fmt: skip
-        peer = start_peer(database_uri)
-        results: list[Result] = []
         for scale in scales:
-            results += await bench_scale(scale, plan, database_uri, issuers, token, peer)
+            scale_results, sockets[scale] = await bench_scale(scale, plan, database_uri, issuers, token, rng)
+            results += scale_results
+    except Mismatch as mismatch:
+        raise SystemExit(f"wrong answer, run stopped (seed {seed}):\n{mismatch}") from None
     finally:
-        _stop(peer)
         _stop(issuer)
         if local is not None:
             local.stop()
@@ -386,9 +520,12 @@ async def main() -> int:
     print()
     for line in goals(results):
         print(line)
+    print()
+    for line in figures(results):
+        print(line)
     print(f"\n{len(results)} measurements in {time.perf_counter() - started:.0f}s "
-          f"({'QUICK=1, infn only' if quick else 'all scales'}); {os.cpu_count()} CPUs")  # fmt: skip
-    print(json.dumps({"results": [r.summary() for r in results]}))
+          f"({'QUICK=1, infn only' if quick else 'all scales'}); {os.cpu_count()} CPUs; seed {seed}")  # fmt: skip
+    print(json.dumps({"seed": seed, "quick": quick, "tcp_nodelay": sockets, "results": [r.summary() for r in results]}))
     return 0
 
 
