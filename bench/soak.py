@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,8 +221,9 @@ def _report(record: Record, minutes: float, started: float) -> int:
     }
     for name, value in figures.items():
         print(f"{name:>22}: {value}")
-    for failure in (record.failures + record.write_failures)[:5]:
-        print(f"  failure: {failure}")
+    kinds = Counter(f[:160] for f in record.failures + record.write_failures)
+    for failure, count in kinds.most_common(5):
+        print(f"  {count} x failure: {failure}")
     for goal, met in goals.items():
         print(f"{'met' if met else 'MISSED'}: {goal}")
     print(json.dumps({"soak": figures, "goals": goals}))

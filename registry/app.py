@@ -36,6 +36,7 @@ from resolvers.documents import sweep_unreferenced
 from resolvers.errors import StorageUnavailable
 from resolvers.visibility import Scope
 from schema.errors import ErrorCode, coded
+from schema.refusals import REQUEST_ID
 from schema.root import build_schema
 
 log = logging.getLogger("registry")
@@ -123,11 +124,11 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except ViewRefusal as error:
-            response = _refused(error.status_code, ErrorCode.BAD_REQUEST, error.reason)
+            response = _refused(Refusal(error.status_code, ErrorCode.BAD_REQUEST, error.reason))
         except StarletteHTTPException as error:  # a malformed multipart body
-            response = _refused(error.status_code, ErrorCode.BAD_REQUEST, str(error.detail))
+            response = _refused(Refusal(error.status_code, ErrorCode.BAD_REQUEST, str(error.detail)))
         except Refusal as refusal:
-            response = _refused(refusal.status, refusal.code, refusal.message)
+            response = _refused(refusal)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -168,13 +169,16 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         )
 
 
-def _refused(status: int, code: ErrorCode, message: str) -> Response:
-    return Response(refusal_body(code, message), status_code=status, media_type="application/json")
+def _refused(refusal: Refusal) -> Response:
+    log.info("request %s refused: %s %s", REQUEST_ID.get(), refusal.code.value, refusal.message)
+    body = refusal_body(refusal.code, refusal.message)
+    return Response(body, status_code=refusal.status, media_type="application/json")
 
 
 async def refuse_token(request: Request, error: Exception) -> JSONResponse:
     """401 with a GraphQL-shaped body: the reason, never the token."""
     reason = error.reason if isinstance(error, AuthenticationError) else "unauthenticated"
+    log.info("request %s refused: UNAUTHENTICATED %s", REQUEST_ID.get(), reason)
     return JSONResponse(
         {"data": None, "errors": [coded(ErrorCode.UNAUTHENTICATED, f"UNAUTHENTICATED: {reason}")]},
         status_code=401,

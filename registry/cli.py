@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import os
 import signal
@@ -24,10 +25,15 @@ LAST_NEO4J_HOME = STATE / "neo4j-home"
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from registry.limits import LimitedHttpToolsProtocol
 
     settings = get_settings()
+    # The registry's own lines (a client's error at INFO, an unexpected one at ERROR with the request
+    # id) through uvicorn's handler; uvicorn configures only its own loggers.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["registry"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     # uvloop and httptools (uvicorn[standard]), the parser limiting request heads; `serve` keeps no
     # access log by default: /metrics counts requests and their latency.
     uvicorn.run(
@@ -43,6 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=int(settings.request_deadline_s) + 1,
         access_log=getattr(args, "access_log", True),  # `registry dev` logs each request
         log_level="info",
+        log_config=log_config,
     )
     return 0
 

@@ -43,6 +43,7 @@ from strawberry.types import ExecutionResult
 from resolvers.catalogue import DEFAULT_PAGE_SIZE
 from resolvers.walks import NESTED_LIST_MAX
 from schema.errors import ErrorCode
+from schema.refusals import REQUEST_ID, log
 
 NESTED_LIST_SIZE = NESTED_LIST_MAX
 # The matchmaking query (the deepest the dashboards send) costs about 3e15 at these sizes: a
@@ -173,6 +174,7 @@ class CostLimit(SchemaExtension):
                 context.result = ExecutionResult(data=None, errors=[error])
             else:
                 if self.cost > self.limit:
+                    log.info("request %s: QUERY_TOO_COSTLY %d > %d", REQUEST_ID.get(), self.cost, self.limit)
                     context.result = ExecutionResult(data=None, errors=[too_costly(self.cost, self.limit)])
         yield
 
