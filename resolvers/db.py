@@ -34,8 +34,9 @@ READ_ATTEMPTS = 3
 
 # How much longer than Neo4j's own transaction timeout the client waits: past it, Neo4j is not
 # answering at all (frozen, or the network is), and the read fails with TimeoutError. `Liveness`
-# finds that out sooner.
-CLIENT_GRACE_S = 1.0
+# finds a frozen Neo4j sooner, so this only has to outlast a busy server's timeout check (over 1 s
+# on a loaded 2-core machine).
+CLIENT_GRACE_S = 2.0
 
 # The event-loop time by which the current request must be answered (set by the HTTP layer; None:
 # no deadline, as in the CLI). Reads never outlive it.
