@@ -158,8 +158,9 @@ def _edge_rows(
     return create, remove
 
 
-async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor) -> Changes:
-    """Make the stored graph of the graph's providers equal to it, in one write transaction."""
+async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor, dry_run: bool = False) -> Changes:
+    """Make the stored graph of the graph's providers equal to it, in one write transaction (rolled
+    back when `dry_run`: the changes it would make, nothing written)."""
     providers = sorted(n.uid for n in graph.nodes.values() if n.labels[0] == "Provider")
 
     @neo4j.unit_of_work(timeout=120.0, metadata={"app": "federation-registry", "op": "reconcile", "by": str(actor)})
@@ -217,4 +218,10 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
         return changes
 
     async with database.driver.session(database=database.name) as session:
+        if dry_run:
+            tx = await session.begin_transaction(metadata={"app": "federation-registry", "op": "reconcile dry run"})
+            try:
+                return await work(tx)  # type: ignore[arg-type]  # the same statements, never committed
+            finally:
+                await tx.rollback()
         return await session.execute_write(work)
