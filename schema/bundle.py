@@ -71,7 +71,7 @@ def conflict(error: neo4j.exceptions.ConstraintError) -> GraphQLError:
     return GraphQLError(f"CONFLICT: {what}", extensions={"code": ErrorCode.CONFLICT.value})
 
 
-async def upsert_provider_bundle(info: strawberry.Info, bundle: Any) -> BundleChanges:
+async def upsert_provider_bundle(info: strawberry.Info, bundle: Any, *, dry_run: bool = False) -> BundleChanges:
     try:
         parsed = ProviderBundle.model_validate(bundle)
         graph = federation_graph(parsed.as_federation())
@@ -82,7 +82,7 @@ async def upsert_provider_bundle(info: strawberry.Info, bundle: Any) -> BundleCh
     ctx = federation(info)
     actor = Actor(issuer=ctx.scope.token_issuer or "unknown", subject=ctx.scope.subject or "unknown")
     try:
-        changes = await reconcile(ctx.database, graph, actor=actor)
+        changes = await reconcile(ctx.database, graph, actor=actor, dry_run=dry_run)
     except neo4j.exceptions.ConstraintError as error:
         raise conflict(error) from None
     return BundleChanges.of(changes)
