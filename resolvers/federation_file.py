@@ -47,6 +47,9 @@ class FlavorIn(Model):
         return self
 
 
+VERSION = r"^\d+(\.\d+){0,3}$"  # dotted numbers, compared as numbers (12.10 > 12.4)
+
+
 class ImageIn(Model):
     uuid: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -58,6 +61,10 @@ class ImageIn(Model):
     kernel_id: str | None = None
     cuda_support: bool = False
     gpu_driver: bool = False
+    cuda_version: str | None = Field(None, pattern=VERSION, description="e.g. 12.4")
+    gpu_driver_version: str | None = Field(None, pattern=VERSION, description="e.g. 550.54.15")
+    cudnn_version: str | None = Field(None, pattern=VERSION, description="e.g. 9.1")
+    login_user: str | None = Field(None, min_length=1, description="The user to log in as (e.g. ubuntu)")
     created_at: dt.datetime | None = None
     tags: list[str] = []
     is_shared: bool = True
@@ -70,6 +77,7 @@ class NetworkIn(Model):
     is_router_external: bool = False
     is_default: bool = False
     mtu: int | None = Field(None, gt=0)
+    cidr: str | None = Field(None, description="Its subnet's CIDR (the first IPv4 one when it has several)")
     proxy_host: str | None = None
     proxy_user: str | None = None
     tags: list[str] = []

@@ -77,6 +77,8 @@ PREDICATES: dict[str, dict[str, str]] = {
         "architecture": "n.architecture = $v",
         "cuda_support": "n.cudaSupport = $v",
         "gpu_driver": "n.gpuDriver = $v",
+        # Versions compare as lists of numbers: 12.10 >= 12.4, and 12 < 12.4.
+        "cuda_version_min": "[x IN split(n.cudaVersion, '.') | toInteger(x)] >= [x IN split($v, '.') | toInteger(x)]",
     },
     "Network": {
         **_NAME,

@@ -154,6 +154,9 @@ class ImageFilter(Filter):
     architecture: str | None = None
     cuda_support: bool | None = None
     gpu_driver: bool | None = None
+    cuda_version_min: str | None = strawberry.field(
+        default=None, description="Images whose CUDA version is at least this one (e.g. 12.1; 12.10 > 12.4)."
+    )
     is_shared: bool | None = None
     tag: str | None = None
 

@@ -29,6 +29,10 @@ class Image(Node):
     kernel_id: str | None = None
     cuda_support: bool = False
     gpu_driver: bool = False
+    cuda_version: str | None = None
+    gpu_driver_version: str | None = None
+    cudnn_version: str | None = None
+    login_user: str | None = strawberry.field(default=None, description="The user to log in as.")
     created_at: dt.datetime | None = None
     tags: list[str] = strawberry.field(default_factory=list)
 

@@ -24,6 +24,7 @@ class Network(Node):
     is_router_external: bool = False
     is_default: bool = False
     mtu: int | None = None
+    cidr: str | None = strawberry.field(default=None, description="Its subnet's CIDR (the first IPv4 one).")
     proxy_host: str | None = None
     proxy_user: str | None = None
     tags: list[str] = strawberry.field(default_factory=list)
