@@ -124,19 +124,34 @@ CUDA_KEYS = ("cuda_version", "cuda")
 DRIVER_KEYS = ("gpu_driver_version", "nvidia_driver_version", "gpu_driver")
 
 
+LOGIN_KEYS = ("os_login_user", "login_user", "default_user", "os_admin_user")
+_VERSION = re.compile(r"\d+(\.\d+){0,3}")
+
+
+def _version(value: Any) -> str | None:
+    """A dotted version ("12.4") from what a site wrote ("12.4", "v12.4", "CUDA 12.4.1"); None otherwise."""
+    found = _VERSION.search(str(value)) if value is not None else None
+    return found.group(0) if found else None
+
+
+_IMAGE_ATTRIBUTES = frozenset({"os_type", "os_distro", "os_version", "architecture", "kernel_id"})
+
+
 def _truthy(value: Any) -> bool:
     return value not in (None, "", False) and str(value).lower() not in {"false", "no", "0", "none"}
 
 
 def image_in(image: Any, shared: bool) -> ImageIn:
-    props: dict[str, Any] = dict(image.properties or {})
-    attrs = image.to_dict(computed=False)
+    props: dict[str, Any] = dict(image.properties or {})  # what openstacksdk does not model lands here
 
     def prop(*keys: str) -> Any:
+        # Attributes by name: Resource.to_dict() was most of a big harvest's CPU.
         for key in keys:
-            for source in (attrs, props):
-                if _truthy(source.get(key)):
-                    return source[key]
+            value = getattr(image, key, None) if key in _IMAGE_ATTRIBUTES else None
+            if not _truthy(value):
+                value = props.get(key)
+            if _truthy(value):
+                return value
         return None
 
     os_type = prop("os_type")
@@ -150,6 +165,10 @@ def image_in(image: Any, shared: bool) -> ImageIn:
         kernel_id=prop("kernel_id"),
         cuda_support=prop(*CUDA_KEYS, "cuda_support") is not None,
         gpu_driver=prop(*DRIVER_KEYS) is not None,
+        cuda_version=_version(prop(*CUDA_KEYS)),
+        gpu_driver_version=_version(prop(*DRIVER_KEYS)),
+        cudnn_version=_version(prop("cudnn_version", "cudnn")),
+        login_user=prop(*LOGIN_KEYS),
         created_at=image.created_at,
         tags=sorted(image.tags or []),
         is_shared=shared,
@@ -384,6 +403,10 @@ class OpenStackHarvester:
     def _network(self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]) -> None:
         harvest = self.regions[region]
         networks = self._call(region, "networks", lambda: list(conn.network.networks()))
+        subnets = self._call(region, "subnets", lambda: list(conn.network.subnets())) if networks else []
+        cidrs: dict[str, str] = {}
+        for subnet in sorted(subnets or [], key=lambda s: (s.ip_version != 4, s.name or "", s.id)):
+            cidrs.setdefault(subnet.network_id, subnet.cidr)  # the first IPv4 subnet's, else the first
         for network in networks or []:
             shared = bool(network.is_shared or network.is_router_external)
             if not shared and network.project_id not in self.configured:
@@ -402,6 +425,7 @@ class OpenStackHarvester:
                 or default_private
                 or bool(before and before.is_default),
                 mtu=network.mtu or None,
+                cidr=cidrs.get(network.id),
                 tags=sorted(network.tags or []),
                 is_shared=shared,
                 proxy_host=proxy.host if proxy else (before.proxy_host if before else None),

@@ -202,6 +202,26 @@ async def test_the_registry_answers_the_matchmaking_question_from_harvested_data
     assert usable(PHYSICS) == ({"g.infn", "g.egi", "g.vgpu"}, {"Ubuntu 22.04 CUDA 12"})
 
 
+async def test_images_by_cuda_version_and_networks_with_their_cidr(
+    clouds: LoopbackClouds, database: Database, client: httpx.AsyncClient, issuer: Issuer
+) -> None:
+    await replace_graph(database, FederationFile())
+    await run(config(openstack(clouds, "GPU-CLOUD")), database)
+    query = """query($min: String!) {
+      images(where: {cudaVersionMin: $min}) { nodes { name cudaVersion gpuDriverVersion cudnnVersion loginUser } }
+      networks(where: {name: "ml-net"}) { nodes { cidr } } }"""
+    token = issuer.token("gpu-users")
+
+    found = {v: (await ask(client, query, {"min": v}, token=token)).data for v in ("12", "12.4", "12.10")}
+
+    assert found["12"]["images"]["nodes"] == [{"name": "Ubuntu 22.04 CUDA 12", "cudaVersion": "12.4",
+                                              "gpuDriverVersion": "550.54", "cudnnVersion": "9.1",
+                                              "loginUser": "ubuntu"}]  # fmt: skip
+    assert found["12.4"]["images"] == found["12"]["images"]
+    assert found["12.10"]["images"]["nodes"] == []  # 12.10 is after 12.4: versions compare as numbers
+    assert found["12"]["networks"]["nodes"] == [{"cidr": "10.10.0.0/24"}]
+
+
 async def test_bundles_go_to_a_registry_with_a_client_credentials_token(
     clouds: LoopbackClouds, database: Database, client: httpx.AsyncClient, issuer: Issuer
 ) -> None:

@@ -114,6 +114,16 @@ def test_image_properties_the_orchestrator_reads(clouds: LoopbackClouds) -> None
     assert (cuda.cuda_support, cuda.gpu_driver) == (True, True)
     assert (images["i-public"].cuda_support, images["i-public"].gpu_driver) == (False, False)
     assert cuda.tags == ["cuda", "infn-cloud"]
+    assert (cuda.cuda_version, cuda.gpu_driver_version, cuda.cudnn_version, cuda.login_user) == (
+        "12.4", "550.54", "9.1", "ubuntu"
+    )  # fmt: skip
+    assert (images["i-public"].cuda_version, images["i-public"].login_user) == (None, None)
+
+
+def test_networks_carry_their_subnet_cidr(clouds: LoopbackClouds) -> None:
+    networks = {n.uuid: n.cidr for n in services(harvested(clouds))["network"].networks}
+
+    assert networks == {"n-public": "131.154.0.0/22", "n-ml": "10.10.0.0/24", "n-physics": "10.20.0.0/24"}
 
 
 def test_quotas_with_limit_and_usage_as_separate_quotas(clouds: LoopbackClouds) -> None:
