@@ -37,7 +37,7 @@ from registry.feeder.openstack import harvest_openstack
 from resolvers.db import Database
 from resolvers.edits import delete_node
 from resolvers.federation_file import ProviderBundle
-from resolvers.federation_graph import BundleError, federation_graph, stable_uid
+from resolvers.federation_graph import federation_graph, stable_uid
 from resolvers.reconcile import Actor, Changes, reconcile
 
 log = logging.getLogger("registry.feeder")
@@ -323,9 +323,8 @@ async def feed(
                 async with write_lock:
                     report.changes = await writer.write(harvest.bundle, dry_run=dry_run)
                 report.outcome = "OK"
-            except (BundleError, RuntimeError, PermissionError, httpx.HTTPError, OSError) as error:
-                report.failures.append(Failure("", "write", safe_message(error)))
-            except Exception as error:  # e.g. Neo4j refusing a uniqueness clash: this provider fails
+            except Exception as error:
+                # A dangling reference, a uniqueness clash, the registry refusing: this provider fails, not the run.
                 report.failures.append(Failure("", "write", safe_message(error)))
         HARVESTS.labels(provider.name, report.outcome).inc()
         HARVEST_SECONDS.labels(provider.name).set(report.seconds)
