@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install java lint schema bench
+.PHONY: run test install java lint schema bench bench-feed
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
@@ -41,6 +41,11 @@ $(BENCH_INSTALLED): $(INSTALLED)
 bench: install $(BENCH_INSTALLED)
 	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
 	$(BIN)/python -m bench.run
+
+# The feeder harvesting PROVIDERS (default 200) × 3 regions × (100 flavors, 200 images, 20 projects) from
+# loopback clouds into its own Neo4j (or NEO4J_URI: it empties it). See README, "Feeding the registry".
+bench-feed: install
+	$(BIN)/python -m bench.feed
 
 schema: install
 	$(BIN)/registry export-schema
