@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install java lint schema bench soak
+.PHONY: run test install java lint schema bench soak bench-feed
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
@@ -52,6 +52,11 @@ bench: install $(BENCH_INSTALLED) $(PEER_INSTALLED)
 # Not part of `make test`. See README, "Limits and production settings".
 soak: install $(BENCH_INSTALLED)
 	$(BIN)/python -m bench.soak
+
+# The feeder harvesting PROVIDERS (default 200) × 3 regions × (100 flavors, 200 images, 20 projects) from
+# loopback clouds into its own Neo4j (or NEO4J_URI: it empties it). See README, "Feeding the registry".
+bench-feed: install
+	$(BIN)/python -m bench.feed
 
 schema: install
 	$(BIN)/registry export-schema

@@ -239,9 +239,19 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(run=_serve)
 
-    load = commands.add_parser("load", help="write a federation file into Neo4j (one transaction, idempotent)")
+    load = commands.add_parser(
+        "load", help="write a federation file into Neo4j (a transaction per provider, idempotent)"
+    )
     load.add_argument("file")
     load.set_defaults(run=_load_cmd)
+
+    feed_parser = commands.add_parser(
+        "feed", help="harvest the configured OpenStack and Kubernetes providers into the registry"
+    )
+    from registry.feeder import command as feed_command
+
+    feed_command.add_arguments(feed_parser)
+    feed_parser.set_defaults(run=feed_command.main)
 
     export = commands.add_parser("export-schema", help="print or write the GraphQL SDL")
     export.add_argument("output", nargs="?", default=str(SCHEMA_SDL), help="a path, or - for stdout")

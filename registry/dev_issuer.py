@@ -3,13 +3,19 @@
 It serves two realms that stand in for the example federation's identity providers:
 `<base>/realms/infn` asserts INFN IAM's groups in a `groups` claim, `<base>/realms/egi` asserts EGI
 Check-in's in `eduperson_entitlement` URNs. Its RSA keys are generated at first start and kept in a
-local state folder. The registry trusts it only when configured as an issuer like any other
-(`registry dev` does so); nothing in the service knows it exists.
+local state folder. Each realm also has an OAuth2 token endpoint for the client-credentials grant:
+the feeder's service identity (`registry-feeder`, its secret generated beside the keys) gets a token
+carrying the writer entitlement there. The registry trusts it only when configured as an issuer like
+any other (`registry dev` does so); nothing in the service knows it exists.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import json
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,13 +24,16 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
 
 from registry.settings import IssuerSettings
 
 AUDIENCE = "federation-registry"
 ADMIN_GROUP = "registry-admins"
 WRITER_GROUP = "registry-writers"
+FEEDER_CLIENT = "registry-feeder"  # the feeder's service identity: a confidential client, writer entitlement
+TOKEN_LIFETIME_S = 900
 
 
 @dataclass(frozen=True)
@@ -79,12 +88,46 @@ class KeyStore:
         return jwt.encode(claims, key.key, algorithm="RS256", headers={"kid": current["kid"]})
 
 
+class Clients:
+    """Confidential OAuth2 clients in `folder/clients.json` (mode 0600): id -> secret, created at first use."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "clients.json"
+
+    def secret(self, client_id: str = FEEDER_CLIENT) -> str:
+        known: dict[str, str] = json.loads(self.path.read_text()) if self.path.exists() else {}
+        if client_id not in known:
+            known[client_id] = secrets.token_urlsafe(32)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.touch(mode=0o600)
+            self.path.write_text(json.dumps(known))
+        return known[client_id]
+
+    def check(self, client_id: str, secret: str) -> bool:
+        known: dict[str, str] = json.loads(self.path.read_text()) if self.path.exists() else {}
+        return client_id in known and hmac.compare_digest(known[client_id], secret)
+
+
+def _client_of(request: Request, form: dict[str, Any]) -> tuple[str, str]:
+    """(client_id, client_secret) from HTTP Basic (client_secret_basic) or the form (client_secret_post)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return "", ""
+        return client_id, secret
+    return str(form.get("client_id", "")), str(form.get("client_secret", ""))
+
+
 def issuer_url(base_url: str, realm: str) -> str:
     return f"{base_url.rstrip('/')}/realms/{realm}"
 
 
-def issuer_app(keys: KeyStore, base_url: str) -> FastAPI:
+def issuer_app(keys: KeyStore, base_url: str, clients: Clients | None = None) -> FastAPI:
     app = FastAPI(title="Federation Registry development issuer", docs_url=None, redoc_url=None)
+    clients = clients or Clients(keys.path.parent)
+    clients.secret(FEEDER_CLIENT)  # the feeder's client exists from the first start
 
     @app.get("/realms/{realm}/.well-known/openid-configuration")
     async def discovery(realm: str) -> dict[str, Any]:
@@ -94,6 +137,9 @@ def issuer_app(keys: KeyStore, base_url: str) -> FastAPI:
         return {
             "issuer": issuer,
             "jwks_uri": f"{issuer}/jwks",
+            "token_endpoint": f"{issuer}/protocol/openid-connect/token",
+            "grant_types_supported": ["client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
@@ -105,7 +151,27 @@ def issuer_app(keys: KeyStore, base_url: str) -> FastAPI:
             raise HTTPException(404)
         return keys.public_jwks()
 
+    @app.post("/realms/{realm}/protocol/openid-connect/token")
+    async def token(realm: str, request: Request) -> JSONResponse:
+        """OAuth2 client credentials (RFC 6749 §4.4): a writer token for a known confidential client."""
+        if realm not in REALMS:
+            raise HTTPException(404)
+        form = dict(await request.form())
+        no_store = {"Cache-Control": "no-store"}
+        if form.get("grant_type") != "client_credentials":
+            return JSONResponse({"error": "unsupported_grant_type"}, 400, headers=no_store)
+        client_id, secret = _client_of(request, form)
+        if not clients.check(client_id, secret):
+            return JSONResponse({"error": "invalid_client"}, 401, headers={**no_store, "WWW-Authenticate": "Basic"})
+        access = mint(keys, base_url, realm=realm, writer=True, subject=client_id, expires_in=TOKEN_LIFETIME_S)
+        body = {"access_token": access, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME_S}
+        return JSONResponse(body, headers=no_store)
+
     return app
+
+
+def token_endpoint(base_url: str, realm: str = "infn") -> str:
+    return f"{issuer_url(base_url, realm)}/protocol/openid-connect/token"
 
 
 def mint(

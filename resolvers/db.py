@@ -26,7 +26,8 @@ CYPHER_STATEMENTS = Counter(
 
 Record = dict[str, Any]
 T = TypeVar("T")
-Transaction = neo4j.AsyncManagedTransaction
+# What statements of a unit of work run in: a managed transaction, or an explicit one rolled back.
+Transaction = neo4j.AsyncManagedTransaction | neo4j.AsyncTransaction
 
 # Reads give up rather than hold a Bolt connection forever on a runaway query.
 READ_TIMEOUT_S = 30.0
@@ -135,15 +136,29 @@ class Database:
         return await self.transaction(work, op=op)
 
     async def transaction(
-        self, work: Callable[[Transaction], Awaitable[T]], *, op: str, by: str | None = None, limit_s: float = 120.0
+        self,
+        work: Callable[[Transaction], Awaitable[T]],
+        *,
+        op: str,
+        by: str | None = None,
+        limit_s: float = 120.0,
+        commit: bool = True,
     ) -> T:
         """`work` in ONE managed write transaction (retried by the driver on transient failures, so it
-        must have no effect outside Neo4j). A uniqueness clash becomes `Conflict` naming the key."""
+        must have no effect outside Neo4j). A uniqueness clash becomes `Conflict` naming the key.
+
+        `commit=False` runs the very same statements in a transaction that is rolled back: a dry run
+        reports exactly what a write would change."""
         metadata = {"app": "federation-registry", "op": op, **({"by": by} if by else {})}
-        unit = neo4j.unit_of_work(metadata=metadata, timeout=limit_s)(work)
         try:
             async with self.driver.session(database=self.name) as session:
-                return await session.execute_write(unit)
+                if not commit:
+                    tx = await session.begin_transaction(metadata={**metadata, "dryRun": True}, timeout=limit_s)
+                    try:
+                        return await work(tx)
+                    finally:
+                        await tx.rollback()
+                return await session.execute_write(neo4j.unit_of_work(metadata=metadata, timeout=limit_s)(work))
         except neo4j.exceptions.ConstraintError as error:
             raise conflict(error) from None
 

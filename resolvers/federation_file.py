@@ -89,7 +89,7 @@ class ImageIn(Model):
     cuda_version: str | None = Field(None, description="CUDA toolkit version, e.g. 12.4")
     gpu_driver_version: str | None = Field(None, description="GPU driver version, e.g. 550.54.15")
     cudnn_version: str | None = None
-    login_user: str | None = Field(None, description="The user to log in as (e.g. ubuntu)")
+    login_user: str | None = Field(None, min_length=1, description="The user to log in as (e.g. ubuntu)")
 
     _check_versions = field_validator("cuda_version", "gpu_driver_version", "cudnn_version")(_version)
 
@@ -105,7 +105,7 @@ class NetworkIn(Model):
     proxy_user: str | None = None
     tags: list[str] = []
     is_shared: bool = True
-    cidr: str | None = Field(None, description="The address range of its (first) subnet, e.g. 10.0.0.0/24")
+    cidr: str | None = Field(None, description="Its subnet's range (the first IPv4 one when it has several)")
 
     @field_validator("cidr")
     @classmethod

@@ -218,8 +218,9 @@ def _edge_rows(
     return create, remove
 
 
-async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor) -> Changes:
-    """Make the stored graph of the graph's providers equal to it, in one write transaction."""
+async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor, dry_run: bool = False) -> Changes:
+    """Make the stored graph of the graph's providers equal to it, in one write transaction (rolled
+    back when `dry_run`: the changes it would make, nothing written)."""
     providers = sorted(n.uid for n in graph.nodes.values() if n.labels[0] == "Provider")
 
     async def work(tx: Transaction) -> Changes:
@@ -285,4 +286,4 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor)
                 changes.removed[label] += found[0]["removed"] if found else 0
         return changes
 
-    return await database.transaction(work, op="reconcile", by=str(actor))
+    return await database.transaction(work, op="reconcile", by=str(actor), commit=not dry_run)

@@ -48,7 +48,7 @@ class BundleChanges:
         )
 
 
-async def upsert_provider_bundle(info: Info, bundle: Any) -> BundleChanges:
+async def upsert_provider_bundle(info: Info, bundle: Any, *, dry_run: bool = False) -> BundleChanges:
     try:
         parsed = ProviderBundle.model_validate(bundle)
     except ValidationError as error:
@@ -56,4 +56,4 @@ async def upsert_provider_bundle(info: Info, bundle: Any) -> BundleChanges:
     graph = federation_graph(parsed.as_federation())
     ctx = request_context(info)
     actor = Actor(issuer=ctx.scope.token_issuer or "unknown", subject=ctx.scope.subject or "unknown")
-    return BundleChanges.of(await reconcile(ctx.database, graph, actor=actor))
+    return BundleChanges.of(await reconcile(ctx.database, graph, actor=actor, dry_run=dry_run))

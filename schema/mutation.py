@@ -29,10 +29,11 @@ class Mutation:
         "what is new, update what changed, remove what it no longer lists (a region takes its services, a service "
         "what it offers and the quotas on it, a project its quotas; an SLA left with no project goes too). The "
         "bundle is `{provider, identityProviders}` in the format of examples/federation.yaml; its SLAs may cover "
-        "only this provider's projects. Sending it twice changes nothing the second time. Writers only.",
+        "only this provider's projects. Sending it twice changes nothing the second time. With `dryRun` it answers "
+        "what it would change and writes nothing (the transaction is rolled back). Writers only.",
     )
-    async def upsert_provider_bundle(self, info: Info, bundle: JSON) -> BundleChanges:
-        return await upsert_provider_bundle(info, bundle)
+    async def upsert_provider_bundle(self, info: Info, bundle: JSON, dry_run: bool = False) -> BundleChanges:
+        return await upsert_provider_bundle(info, bundle, dry_run=dry_run)
 
     @strawberry.mutation(
         permission_classes=[IsWriter],

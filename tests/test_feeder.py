@@ -1,7 +1,9 @@
-"""The feeder: a federation file is validated field by field and written in one idempotent transaction."""
+"""`registry load`: a federation file is validated field by field, refused when it lists something twice, and
+written one idempotent transaction per provider."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,22 +121,77 @@ async def test_dangling_references_are_refused_before_anything_is_written(
     assert await dump(database) == []
 
 
-async def test_a_constraint_violation_midway_leaves_the_graph_as_it_was(database: Database) -> None:
-    # given the example federation, and a stray region that claims CLOUD-CNAF's RegionOne key
+async def test_a_constraint_violation_midway_leaves_that_provider_as_it_was(database: Database) -> None:
+    # given a stray region that claims CLOUD-CNAF's RegionOne key
     federation = read_federation(EXAMPLE_FEDERATION)
     await replace_graph(database, FederationFile())
     cnaf = stable_uid("Provider", "CLOUD-CNAF", "openstack")
     await database.write(
         [("CREATE (:Region {uid: 'stray', name: 'RegionOne', naturalKey: $key})", {"key": f"{cnaf}/RegionOne"})]
     )
-    before = await dump(database)
 
-    # when the federation is loaded, Neo4j refuses the duplicate region (a conflict naming the key) ...
+    # when the federation is loaded (a transaction per provider), Neo4j refuses the duplicate region
+    # (a conflict naming the key) ...
     with pytest.raises(Conflict, match=r"a Region with `naturalKey` = .* already exists"):
         await load_federation(database, federation)
 
-    # ... and nothing of the federation was written
-    assert await dump(database) == before
+    # ... and nothing of CLOUD-CNAF (the first provider) nor of the providers after it was written
+    assert await database.read("MATCH (p:Provider) RETURN p", {}) == []
+    assert await database.read("MATCH (r:Region) RETURN r.uid AS uid", {}) == [{"uid": "stray"}]
+    assert await database.read("MATCH (f:Flavor) RETURN f", {}) == []
+
+
+async def test_each_provider_is_its_own_transaction(database: Database) -> None:
+    # given the second provider of the file clashes with a stray region, the first one lands
+    federation = read_federation(EXAMPLE_FEDERATION)
+    await replace_graph(database, FederationFile())
+    second = federation.providers[1]
+    uid = stable_uid("Provider", second.name, second.type)
+    key = f"{uid}/{second.regions[0].name}"
+    await database.write([("CREATE (:Region {uid: 'stray', name: 'x', naturalKey: $key})", {"key": key})])
+
+    with pytest.raises(Conflict):
+        await load_federation(database, federation)
+
+    names = await database.read("MATCH (p:Provider) RETURN p.name AS name", {})
+    assert names == [{"name": federation.providers[0].name}]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["providers"][0]["regions"][0]["services"][0]["flavors"].append({"uuid": "f1", "name": "again"}),
+         "providers.0.regions.0.services.0.flavors.1: flavor 'f1' is already at "
+         "providers.0.regions.0.services.0.flavors.0"),
+        (lambda d: d["providers"].append(dict(d["providers"][0])),
+         "providers.1: provider 'P' is already at providers.0"),
+        (lambda d: d["providers"][0]["regions"].append({"name": "r"}),
+         "providers.0.regions.1: region 'r' is already at providers.0.regions.0"),
+        (lambda d: d["providers"][0].update(projects=[{"uuid": "p", "name": "a"}, {"uuid": "p", "name": "b"}]),
+         "providers.0.projects.1: project 'p' is already at providers.0.projects.0"),
+    ],
+)  # fmt: skip
+def test_duplicates_are_refused_naming_both_places(tmp_path: Path, edit: Any, message: str) -> None:
+    data = minimal()
+    edit(data)
+
+    with pytest.raises(FederationFileError, match=re.escape(message)):
+        read_federation(write(tmp_path, data))
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "federation.yaml"
+    path.write_text("providers:\n  - name: P\n    type: openstack\n   regions: []\n")
+
+    with pytest.raises(FederationFileError, match=rf"^{re.escape(str(path))}:4:4: "):
+        read_federation(path)
+
+
+def test_yaml_is_read_with_the_c_loader_when_pyyaml_has_it() -> None:
+    from registry.feeder import federation_file
+
+    assert federation_file._LOADER is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert hasattr(yaml, "CSafeLoader")  # the wheel ships libyaml: big federations load several times faster
 
 
 async def test_neo4j_itself_refuses_a_second_provider_with_the_same_name_and_type(database: Database) -> None:

@@ -1,0 +1,234 @@
+"""Reading a Kubernetes cluster with the official client: per configured namespace its ResourceQuotas
+(hard and used), the cluster's StorageClasses, and the GPU models its nodes' labels announce.
+
+How a cluster maps onto the graph (a cluster is one region):
+- a compute service at the API server, offering one shared flavor per GPU node shape (GPU model and
+  count, from `nvidia.com/gpu.product` / `nvidia.com/gpu.count`, or AMD's `amd.com/gpu.*`), with
+  the smallest allocatable cpu/memory among those nodes;
+- a block-storage service at the API server, offering one volume type per StorageClass (its
+  provisioner as description, "(default)" when annotated so);
+- a project per namespace, with a compute quota (cores = requests.cpu, ram = requests.memory in MiB,
+  gpus = requests.nvidia.com/gpu (or amd.com/gpu), instances = pods) and a block-storage quota
+  (gigabytes = requests.storage in GiB, volumes = persistentvolumeclaims), each once as limit (hard)
+  and once as usage (used).
+Per-storage-class and per-GPU-type quota keys have no place in today's graph and are not written.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from kubernetes import client
+from kubernetes.utils.quantity import parse_quantity
+
+from registry.feeder.config import FeederConfig, KubernetesNamespace, KubernetesProvider
+from registry.feeder.harvest import Deadline, DeadlineExceeded, Failure, Harvest, safe_message, trusted_identity
+from resolvers.federation_file import (
+    FlavorIn,
+    ProjectIn,
+    ProviderBundle,
+    ProviderIn,
+    QuotaIn,
+    RegionIn,
+    ServiceIn,
+    VolumeTypeIn,
+)
+
+T = TypeVar("T")
+GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu")
+DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
+MIB = Decimal(2**20)
+GIB = Decimal(2**30)
+
+
+def _quantity(value: Any) -> Decimal | None:
+    try:
+        return Decimal(parse_quantity(value)) if value is not None else None  # type: ignore[no-untyped-call]
+    except ValueError:
+        return None
+
+
+def _figures(amounts: dict[str, Any], round_: Callable[[Decimal], int]) -> tuple[dict[str, int], dict[str, int]]:
+    """(compute, block storage) quota figures from a ResourceQuota's hard or used amounts."""
+
+    def first(*keys: str, unit: Decimal = Decimal(1)) -> int | None:
+        for key in keys:
+            amount = _quantity(amounts.get(key))
+            if amount is not None:
+                return round_(amount / unit)
+        return None
+
+    compute = {
+        "cores": first("requests.cpu", "cpu"),
+        "ram": first("requests.memory", "memory", unit=MIB),
+        "gpus": first(*(f"requests.{r}" for r in GPU_RESOURCES)),
+        "instances": first("pods", "count/pods"),
+    }
+    storage = {"gigabytes": first("requests.storage", unit=GIB), "volumes": first("persistentvolumeclaims")}
+    return ({k: v for k, v in compute.items() if v is not None}, {k: v for k, v in storage.items() if v is not None})
+
+
+def gpu_flavors(nodes: list[Any]) -> list[FlavorIn]:
+    """One shared flavor per GPU node shape (vendor, model, count)."""
+    shapes: dict[tuple[str, str, int], tuple[int, int]] = {}
+    for node in nodes:
+        labels = node.metadata.labels or {}
+        for vendor, prefix in (("NVIDIA", "nvidia.com"), ("AMD", "amd.com")):
+            model = labels.get(f"{prefix}/gpu.product") or labels.get(f"{prefix}/gpu.family")
+            if not model:
+                continue
+            allocatable = node.status.allocatable or {}
+            count = int(labels.get(f"{prefix}/gpu.count") or _quantity(allocatable.get(f"{prefix}/gpu")) or 0)
+            if count <= 0:
+                continue
+            cpu = int(_quantity(allocatable.get("cpu")) or 0)
+            ram = int((_quantity(allocatable.get("memory")) or 0) / MIB)
+            key = (vendor, model, count)
+            known = shapes.get(key)
+            shapes[key] = (min(cpu, known[0]), min(ram, known[1])) if known else (cpu, ram)
+    flavors = []
+    for (vendor, model, count), (cpu, ram) in sorted(shapes.items()):
+        name = f"gpu-{model}-x{count}".lower().replace(" ", "-")
+        flavors.append(
+            FlavorIn(
+                uuid=f"k8s-{name}",
+                name=name,
+                vcpus=cpu,
+                ram=ram,
+                gpus=count,
+                gpu_model=model,
+                gpu_vendor=vendor,
+                description=f"Nodes with {count} × {vendor} {model}",
+            )
+        )
+    return flavors
+
+
+class KubernetesHarvester:
+    def __init__(self, config: FeederConfig, provider: KubernetesProvider) -> None:
+        self.config = config
+        self.provider = provider
+        self.deadline = Deadline(provider.timeout)
+        self.failures: list[Failure] = []
+        self.region = provider.regions[0].name
+
+    def _call(self, part: str, read: Callable[[float], T]) -> T | None:
+        left = self.deadline.left()
+        try:
+            return read(left)
+        except Exception as error:
+            if time.monotonic() - self.deadline.started >= self.deadline.seconds:
+                raise DeadlineExceeded(
+                    f"no answer within the provider's timeout of {self.deadline.seconds:g} s"
+                ) from None
+            reason = getattr(error, "reason", None)
+            status = getattr(error, "status", None)
+            message = f"HTTP {status} {reason}" if status else safe_message(error)
+            self.failures.append(Failure(self.region, part, message))
+            return None
+
+    def _api(self) -> client.ApiClient:
+        configuration = client.Configuration()
+        configuration.host = self.provider.api_server.rstrip("/")
+        configuration.api_key = {"authorization": self.provider.token.read()}
+        configuration.api_key_prefix = {"authorization": "Bearer"}
+        if self.provider.ca_file is not None:
+            configuration.ssl_ca_cert = str(self.provider.ca_file)
+        return client.ApiClient(configuration)
+
+    def harvest(self) -> Harvest:
+        started = time.monotonic()
+        result = Harvest(self.provider.name)
+        try:
+            api = self._api()
+        except ValueError as error:
+            result.failures = [Failure("", "credentials", str(error))]
+            return result
+        try:
+            with api:
+                result.bundle = self._read(api)
+        except DeadlineExceeded as error:
+            self.failures.append(Failure("", "", str(error)))
+        result.failures = self.failures
+        if result.failures:
+            result.bundle = None
+        result.seconds = time.monotonic() - started
+        return result
+
+    def _read(self, api: client.ApiClient) -> ProviderBundle | None:
+        core = client.CoreV1Api(api)
+        storage = client.StorageV1Api(api)
+        nodes = self._call("nodes", lambda t: core.list_node(_request_timeout=t).items)
+        classes = self._call("storage classes", lambda t: storage.list_storage_class(_request_timeout=t).items)
+        projects = [self._namespace(core, namespace) for namespace in self.provider.namespaces]
+        if self.failures:
+            return None
+        endpoint = self.provider.api_server.rstrip("/")
+        volume_types = []
+        for storage_class in classes or []:
+            meta = storage_class.metadata
+            if meta is None or not meta.name:
+                continue
+            default = (meta.annotations or {}).get(DEFAULT_CLASS) == "true"
+            description = storage_class.provisioner + (" (default)" if default else "")
+            volume_types.append(VolumeTypeIn(name=meta.name, description=description))
+        services = [
+            ServiceIn(
+                kind="compute", endpoint=endpoint, name="org.kubernetes.compute", flavors=gpu_flavors(nodes or [])
+            ),
+            ServiceIn(kind="blockStorage", endpoint=endpoint, name="org.kubernetes.storage", volume_types=volume_types),
+        ]
+        config = self.provider.regions[0]
+        region = RegionIn(**config.model_dump(exclude={"location"}), location=config.location, services=services)
+        trusts, idps = trusted_identity(self.config, self.provider)
+        provider = ProviderIn(
+            name=self.provider.name,
+            type="kubernetes",
+            status=self.provider.status,
+            is_public=self.provider.is_public,
+            support_emails=self.provider.support_emails,
+            description=self.provider.description,
+            trusts=trusts,
+            regions=[region],
+            projects=[p for p in projects if p is not None],
+        )
+        return ProviderBundle(provider=provider, identity_providers=idps)
+
+    def _namespace(self, core: client.CoreV1Api, namespace: KubernetesNamespace) -> ProjectIn | None:
+        quotas = self._call(
+            f"resource quotas of {namespace.name}",
+            lambda t: core.list_namespaced_resource_quota(namespace.name, _request_timeout=t).items,
+        )
+        if quotas is None:
+            return None
+        hard: dict[str, Any] = {}
+        used: dict[str, Any] = {}
+        for quota in quotas:  # several ResourceQuotas in a namespace: the tightest hard, the largest used
+            declared = (quota.spec.hard if quota.spec else None) or {}
+            for key, value in ((quota.status.hard if quota.status else None) or declared).items():
+                if key not in hard or (_quantity(value) or 0) < (_quantity(hard[key]) or 0):
+                    hard[key] = value
+            for key, value in ((quota.status.used if quota.status else None) or {}).items():
+                if key not in used or (_quantity(value) or 0) > (_quantity(used[key]) or 0):
+                    used[key] = value
+        compute_limit, storage_limit = _figures(hard, lambda d: math.floor(d))
+        compute_used, storage_used = _figures(used, lambda d: math.ceil(d))
+        found = []
+        for service, limit, usage in (
+            ("compute", compute_limit, compute_used),
+            ("blockStorage", storage_limit, storage_used),
+        ):
+            if limit or usage:
+                found.append(QuotaIn.model_validate({"region": self.region, "service": service, **limit}))
+                found.append(
+                    QuotaIn.model_validate({"region": self.region, "service": service, "usage": True, **usage})
+                )
+        return ProjectIn(uuid=namespace.project_uuid, name=namespace.name, quotas=found)
+
+
+def harvest_kubernetes(config: FeederConfig, provider: KubernetesProvider) -> Harvest:
+    return KubernetesHarvester(config, provider).harvest()
