@@ -260,8 +260,8 @@ class ProviderIn(Model):
     support_emails: list[str] = []
     description: str = ""
     trusts: list[TrustIn] = []
-    regions: list[RegionIn] = []
-    projects: list[ProjectIn] = []
+    regions: list[RegionIn] | None = []  # None: unknown (the provider could not be read), keep them all
+    projects: list[ProjectIn] | None = []  # None: unknown, keep them all with their quotas and links
     harvest: HarvestIn | None = Field(None, description="How the feeder's last harvest of it went")
 
 

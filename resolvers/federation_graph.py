@@ -39,9 +39,10 @@ class GraphEdge:
 class Unknown:
     """Part of the stored graph a bundle could not read: kept as it is, and marked stale.
 
-    `what` is `services` (of a region: with what they offer and the quotas on them), `offers` (of a
-    service, of the kind `label`), `quotas` (of a project) or `private` (a project's CAN_USE links to
-    resources of the kind `label`)."""
+    `what` is `regions` (of a provider: with their services, what they offer and the quotas on them),
+    `projects` (of a provider: with their quotas and links), `services` (of a region: with what they
+    offer and the quotas on them), `offers` (of a service, of the kind `label`), `quotas` (of a
+    project) or `private` (a project's CAN_USE links to resources of the kind `label`)."""
 
     what: str
     anchor: str  # uid of the node the part hangs off
@@ -72,6 +73,8 @@ class _Builder:
         self.now = confirmed_at
         self.issuers: dict[str, str] = {}
         self.projects: dict[tuple[str, str], str] = {}
+        self.provider_uids: dict[str, str] = {}
+        self.unknown_projects: set[str] = set()  # providers whose projects the bundle does not know
 
     def node(self, labels: tuple[str, ...], uid: str, description: str = "", **props: Any) -> tuple[str, str]:
         clean = {k: v for k, v in props.items() if v is not None}
@@ -113,6 +116,10 @@ class _Builder:
                     self.graph.add_edge("AGREES", group_ref, sla_ref)
                     for covered in sla.projects:
                         project = self.projects.get((covered.provider, covered.project))
+                        if project is None and covered.provider in self.unknown_projects:
+                            # Not read this time: the stored project, if there is one, keeps its SLA.
+                            provider_uid = self.provider_uids[covered.provider]
+                            project = stable_uid("Project", provider_uid, covered.project)
                         if project is None:
                             raise BundleError(
                                 "bundle",
@@ -142,9 +149,15 @@ class _Builder:
             self.graph.add_edge("TRUSTS", ref, ("IdentityProvider", self.issuers[trust.issuer]), **props)
         services: dict[tuple[str, str], list[tuple[str, str]]] = {}
         offered: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (label, uuid) -> nodes
-        for region in provider.regions:
+        if provider.regions is None:
+            self.graph.unknown.append(Unknown("regions", ref[1]))
+        if provider.projects is None:
+            self.graph.unknown.append(Unknown("projects", ref[1]))
+            self.unknown_projects.add(provider.name)
+        self.provider_uids[provider.name] = ref[1]
+        for region in provider.regions or []:
             self.region(ref, region, services, offered, _region_harvest(provider.harvest, region.harvest))
-        for project in provider.projects:
+        for project in provider.projects or []:
             project_ref = self.node(
                 ("Project",),
                 stable_uid("Project", ref[1], project.uuid),

@@ -166,14 +166,25 @@ def _unknown_parts(graph: FederationGraph, stored: _Stored) -> tuple[set[str], s
     def labelled(uids: list[str], label: str | None) -> set[str]:
         return {u for u in uids if u in stored.nodes and (label is None or label in stored.nodes[u]["labels"])}
 
+    def services_of(region: str) -> set[str]:
+        """A region's services, what they offer and the quotas on them."""
+        services = labelled(targets[("SUPPLIES", region)], None)
+        found = set(services)
+        for service in services:
+            found |= labelled(targets[("OFFERS", service)], None) | labelled(sources[("ON", service)], None)
+        return found
+
     nodes: set[str] = set()
     edges: set[tuple[str, str, str]] = set()
     for part in graph.unknown:
-        if part.what == "services":
-            services = labelled(targets[("SUPPLIES", part.anchor)], None)
-            nodes |= services
-            for service in services:
-                nodes |= labelled(targets[("OFFERS", service)], None) | labelled(sources[("ON", service)], None)
+        if part.what == "regions":
+            for region in labelled(targets[("DIVIDED_INTO", part.anchor)], None):
+                nodes |= {region} | services_of(region)
+        elif part.what == "projects":
+            for project in labelled(targets[("HOSTS", part.anchor)], None):
+                nodes |= {project} | labelled(targets[("HAS_QUOTA", project)], None)
+        elif part.what == "services":
+            nodes |= services_of(part.anchor)
         elif part.what == "offers":
             nodes |= labelled(targets[("OFFERS", part.anchor)], part.label)
         elif part.what == "quotas":
@@ -195,6 +206,8 @@ def _edge_rows(
 ) -> tuple[dict[tuple[str, str, str], list[dict[str, Any]]], list[str]]:
     create: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for key, edge in graph.edges.items():
+        if edge.target[1] not in graph.nodes and edge.target[1] not in stored.nodes:
+            continue  # to a node the bundle does not know and the store does not hold (an unread project)
         before = stored.edges.get(key)
         if before is None or before[0] != dict(edge.props):
             changes.edges_created += before is None
@@ -283,7 +296,8 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor,
                     "DETACH DELETE n RETURN count(*) AS removed",
                     {"uids": sorted(uids)},
                 )
-                changes.removed[label] += found[0]["removed"] if found else 0
+                if found and found[0]["removed"]:  # a zero count would read as a change
+                    changes.removed[label] += found[0]["removed"]
         return changes
 
     return await database.transaction(work, op="reconcile", by=str(actor), commit=not dry_run)

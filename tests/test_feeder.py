@@ -26,7 +26,10 @@ RETURN n.uid AS uid, labels(n) AS labels, properties(n) AS props,
 async def dump(database: Database) -> list[dict[str, Any]]:
     rows = await database.read(DUMP, {})
     for row in rows:
-        row["props"].pop("updatedAt", None)  # when the source last confirmed it: moves on every load
+        # When the source last confirmed it, and when a harvest last tried and succeeded: they move on
+        # every load or harvest without the data changing.
+        for moving in ("updatedAt", "harvestLastAttemptAt", "harvestLastSuccessAt"):
+            row["props"].pop(moving, None)
         row["labels"] = sorted(row["labels"])
         row["edges"] = sorted(map(str, row["edges"]))
     return rows

@@ -137,7 +137,7 @@ def _failed(args: argparse.Namespace, reports: list[ProviderReport]) -> bool:
 
     if args.report is not None:
         Path(args.report).write_text(json.dumps([report_json(r) for r in reports], indent=1) + "\n")
-    return any(r.outcome == "FAILED" for r in reports)
+    return any(r.outcome in ("FAILED", "PARTIAL") for r in reports)
 
 
 def _feed(args: argparse.Namespace, config: FeederConfig) -> int:

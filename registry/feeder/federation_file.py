@@ -51,7 +51,7 @@ def _places(federation: FederationFile) -> Iterator[tuple[str, tuple[Any, ...], 
     for i, provider in enumerate(federation.providers):
         at = f"providers.{i}"
         yield "provider", (provider.name, provider.type), at
-        for j, region in enumerate(provider.regions):
+        for j, region in enumerate(provider.regions or []):
             yield "region", (provider.name, region.name), f"{at}.regions.{j}"
             for k, service in enumerate(region.services or []):
                 s_at = f"{at}.regions.{j}.services.{k}"
@@ -66,7 +66,7 @@ def _places(federation: FederationFile) -> Iterator[tuple[str, tuple[Any, ...], 
                     field = {"flavor": "flavors", "image": "images", "network": "networks"}.get(what, "volumeTypes")
                     for n, item in enumerate(items or []):
                         yield what, (*s_key, getattr(item, attr)), f"{s_at}.{field}.{n}"
-        for j, project in enumerate(provider.projects):
+        for j, project in enumerate(provider.projects or []):
             yield "project", (provider.name, project.uuid), f"{at}.projects.{j}"
             for k, quota in enumerate(project.quotas or []):
                 key = (

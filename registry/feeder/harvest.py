@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Literal
 
 from registry.feeder.config import FeederConfig, KubernetesProvider, OpenStackProvider
-from resolvers.federation_file import IdentityProviderIn, ProjectRef, ProviderBundle, SLAIn, TrustIn, UserGroupIn
+from resolvers.federation_file import (
+    HarvestIn,
+    IdentityProviderIn,
+    ProjectRef,
+    ProviderBundle,
+    ProviderIn,
+    SLAIn,
+    TrustIn,
+    UserGroupIn,
+)
 
 _URL_SECRETS = re.compile(r"(https?://)[^\s'\"]+")
 
@@ -50,18 +61,62 @@ def safe_message(error: BaseException, limit: int = 200) -> str:
     return text[:limit]
 
 
+Outcome = Literal["ok", "partial", "failed"]
+
+
 @dataclass
 class Harvest:
-    """A provider's harvest: the bundle when every part was read, else the failures."""
+    """A provider's harvest: its bundle (what could not be read is null in it: "unknown, keep"), or none
+    when nothing could be read; and the failures, part by part."""
 
     provider: str
     bundle: ProviderBundle | None = None
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    attempted_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def ok(self) -> bool:
         return self.bundle is not None and not self.failures
+
+    @property
+    def outcome(self) -> Outcome:
+        if not self.failures:
+            return "ok"
+        return "partial" if self.bundle is not None else "failed"
+
+    def record(self) -> HarvestIn:
+        """How it went, as the bundle tells the registry (a short, safe error)."""
+        error = "; ".join(str(f) for f in self.failures)[:500] or None
+        return HarvestIn(attempted_at=self.attempted_at, outcome=self.outcome, error=error)
+
+
+def failure_bundle(config: FeederConfig, provider: OpenStackProvider | KubernetesProvider) -> ProviderBundle:
+    """A provider nothing could be read of: what its configuration says, its regions and projects
+    unknown (null), so the registry keeps what it has of them and marks it stale."""
+    trusts, idps = trusted_identity(config, provider)
+    return ProviderBundle(
+        provider=ProviderIn(
+            name=provider.name,
+            type=provider.type,
+            status=provider.status,
+            is_public=provider.is_public,
+            support_emails=provider.support_emails,
+            description=provider.description,
+            trusts=trusts,
+            regions=None,
+            projects=None,
+        ),
+        identity_providers=idps,
+    )
+
+
+def recorded(
+    config: FeederConfig, provider: OpenStackProvider | KubernetesProvider, harvest: Harvest
+) -> ProviderBundle:
+    """The bundle to write for a harvest, whatever its outcome, carrying how it went."""
+    bundle = harvest.bundle or failure_bundle(config, provider)
+    return bundle.model_copy(update={"provider": bundle.provider.model_copy(update={"harvest": harvest.record()})})
 
 
 def trusted_identity(

@@ -5,6 +5,7 @@ Cinder (and its volume types with QoS), Neutron and Swift."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from registry.feeder.config import (
 from registry.feeder.harvest import Deadline, DeadlineExceeded, Failure, Harvest, safe_message, trusted_identity
 from resolvers.federation_file import (
     FlavorIn,
+    HarvestIn,
     ImageIn,
     NetworkIn,
     ProjectIn,
@@ -214,6 +216,14 @@ class _RegionHarvest:
     access: dict[str, list[str]] = field(default_factory=dict)  # private flavor id -> projects with access
 
 
+# The parts of a harvest (as failures name them) each kind of data depends on.
+FLAVORS = frozenset({"flavors", "flavor extra specs", "flavor access"})
+IMAGES = frozenset({"images", "image members"})
+NETWORKS = frozenset({"networks", "subnets"})
+VOLUME_TYPES = frozenset({"volume types", "QoS specs", "QoS associations"})
+QUOTAS = frozenset({"compute quotas", "network quotas", "block storage quotas", "object store account"})
+
+
 class OpenStackHarvester:
     """One provider's harvest, run in a worker thread (openstacksdk is synchronous)."""
 
@@ -248,10 +258,11 @@ class OpenStackHarvester:
         try:
             for project in self.provider.projects:
                 self._project(project)
-            if not self.failures:
-                result.bundle = self._bundle()
+            if self.projects:  # something was read: what was not is null in the bundle ("unknown, keep")
+                result.bundle = self._bundle(result.attempted_at)
         except DeadlineExceeded as error:
             self.failures.append(Failure("", "", str(error)))
+            result.bundle = None  # out of time: nothing of it is trusted
         result.failures = self.failures
         result.seconds = time.monotonic() - started
         return result
@@ -534,7 +545,16 @@ class OpenStackHarvester:
                         )
         return found
 
-    def _bundle(self) -> ProviderBundle:
+    def _unread(self, region: str | None, parts: frozenset[str]) -> bool:
+        """Whether one of `parts` failed in `region` (None: in any region)."""
+        return any(f.part in parts and (region is None or f.region == region) for f in self.failures)
+
+    def _bundle(self, attempted_at: dt.datetime) -> ProviderBundle:
+        """The provider as read; what could not be read is null ("unknown, keep"), never an empty list."""
+
+        def known(items: list[Any], region: str, parts: frozenset[str]) -> list[Any] | None:
+            return None if self._unread(region, parts) else items
+
         regions = []
         for config in self.provider.regions:
             harvest = self.regions[config.name]
@@ -543,32 +563,63 @@ class OpenStackHarvester:
                 offers: dict[str, Any] = {}
                 if kind == "compute":
                     offers = {
-                        "flavors": sorted(harvest.flavors.values(), key=lambda f: f.uuid),
-                        "images": sorted(harvest.images.values(), key=lambda i: i.uuid),
+                        "flavors": known(sorted(harvest.flavors.values(), key=lambda f: f.uuid), config.name, FLAVORS),
+                        "images": known(sorted(harvest.images.values(), key=lambda i: i.uuid), config.name, IMAGES),
                     }
                 elif kind == "network":
-                    offers = {"networks": sorted(harvest.networks.values(), key=lambda n: n.uuid)}
+                    offers = {
+                        "networks": known(
+                            sorted(harvest.networks.values(), key=lambda n: n.uuid), config.name, NETWORKS
+                        )
+                    }
                 elif kind == "blockStorage":
-                    offers = {"volume_types": sorted(harvest.volume_types.values(), key=lambda v: v.name)}
+                    volume_types = sorted(harvest.volume_types.values(), key=lambda v: v.name)
+                    offers = {"volume_types": known(volume_types, config.name, VOLUME_TYPES)}
                 services.append(service.model_copy(update=offers))
+            failed_here = [f for f in self.failures if f.region == config.name]
+            region_harvest = (
+                HarvestIn(
+                    attempted_at=attempted_at,
+                    outcome="partial",
+                    error="; ".join(str(f) for f in failed_here)[:500],
+                )
+                if failed_here
+                else None
+            )
             regions.append(
-                RegionIn(**config.model_dump(exclude={"location"}), location=config.location, services=services)
+                RegionIn(
+                    **config.model_dump(exclude={"location"}),
+                    location=config.location,
+                    services=services,
+                    harvest=region_harvest,
+                )
             )
         # Private flavors: the projects that saw them, and those the access lists name.
         for harvest in self.regions.values():
             for flavor_id, tenants in harvest.access.items():
                 for tenant in set(tenants) & set(self.private):
                     self.private[tenant]["flavors"].add(flavor_id)
-        projects = [
-            project.model_copy(
-                update={
-                    "private_flavors": sorted(self.private[uuid]["flavors"]),
-                    "private_images": sorted(self.private[uuid]["images"]),
-                    "private_networks": sorted(self.private[uuid]["networks"]),
-                }
-            )
-            for uuid, project in self.projects.items()
-        ]
+        # A project that could not be logged into leaves the projects unknown (their names, quotas and
+        # links are kept); a resource or quota that could not be read anywhere leaves those links or
+        # quotas unknown for every project.
+        logins_failed = any(f.part.startswith("login to project") for f in self.failures)
+
+        def links(uuid: str, kind: str, parts: frozenset[str]) -> list[str] | None:
+            return None if self._unread(None, parts) else sorted(self.private[uuid][kind])
+
+        projects: list[ProjectIn] | None = None
+        if not logins_failed:
+            projects = [
+                project.model_copy(
+                    update={
+                        "quotas": None if self._unread(None, QUOTAS) else project.quotas,
+                        "private_flavors": links(uuid, "flavors", FLAVORS),
+                        "private_images": links(uuid, "images", IMAGES),
+                        "private_networks": links(uuid, "networks", NETWORKS),
+                    }
+                )
+                for uuid, project in self.projects.items()
+            ]
         trusts, idps = trusted_identity(self.config, self.provider)
         provider = ProviderIn(
             name=self.provider.name,

@@ -31,7 +31,7 @@ from rich.table import Table
 
 from registry.feeder.config import FeederConfig, KubernetesProvider, OpenStackProvider
 from registry.feeder.federation_file import add_changes
-from registry.feeder.harvest import Failure, Harvest, safe_message
+from registry.feeder.harvest import Failure, Harvest, recorded, safe_message
 from registry.feeder.kubernetes import harvest_kubernetes
 from registry.feeder.openstack import harvest_openstack
 from resolvers.db import Database
@@ -57,7 +57,8 @@ NODES_WRITTEN = MetricCounter(
 RUNS = MetricCounter("feeder_runs_total", "Feed runs, by whether every provider landed.", ["outcome"])
 
 
-Outcome = Literal["OK", "FAILED", "PRUNED"]
+Outcome = Literal["OK", "PARTIAL", "FAILED", "PRUNED"]
+OUTCOMES: dict[str, Outcome] = {"ok": "OK", "partial": "PARTIAL", "failed": "FAILED"}
 
 
 @dataclass
@@ -233,8 +234,8 @@ class Display:
     def finished(self, report: ProviderReport, dry_run: bool) -> None:
         changes = report.changes
         verb = "would change" if dry_run else "changed"
-        if report.outcome == "FAILED":
-            line = f"{report.provider}: FAILED in {report.seconds:.1f} s: {report.error}"
+        if report.outcome in ("FAILED", "PARTIAL"):
+            line = f"{report.provider}: {report.outcome} in {report.seconds:.1f} s: {report.error}"
         else:
             line = (
                 f"{report.provider}: {report.outcome} in {report.seconds:.1f} s, {verb}: "
@@ -247,7 +248,7 @@ class Display:
                 self.progress.remove_task(task)
             self.console.print(line, markup=False, highlight=False)
         else:
-            (log.warning if report.outcome == "FAILED" else log.info)("%s", line)
+            (log.warning if report.outcome in ("FAILED", "PARTIAL") else log.info)("%s", line)
 
 
 def _counts(counter: Counter[str]) -> str:
@@ -317,15 +318,15 @@ async def feed(
         report = ProviderReport(
             provider.name, provider.type, "FAILED", harvest.seconds, failures=list(harvest.failures)
         )
-        if harvest.ok:
-            assert harvest.bundle is not None
-            try:
-                async with write_lock:
-                    report.changes = await writer.write(harvest.bundle, dry_run=dry_run)
-                report.outcome = "OK"
-            except Exception as error:
-                # A dangling reference, a uniqueness clash, the registry refusing: this provider fails, not the run.
-                report.failures.append(Failure("", "write", safe_message(error)))
+        # Whatever the outcome, the registry learns it: what was read lands, what was not is kept and
+        # marked stale, and the failure is recorded on the provider (a failure never deletes data).
+        try:
+            async with write_lock:
+                report.changes = await writer.write(recorded(config, provider, harvest), dry_run=dry_run)
+            report.outcome = OUTCOMES[harvest.outcome]
+        except Exception as error:
+            # A dangling reference, a uniqueness clash, the registry refusing: this provider fails, not the run.
+            report.failures.append(Failure("", "write", safe_message(error)))
         HARVESTS.labels(provider.name, report.outcome).inc()
         HARVEST_SECONDS.labels(provider.name).set(report.seconds)
         if report.outcome == "OK" and not dry_run:
@@ -354,7 +355,7 @@ async def feed(
                 report.changes.removed.update(removed)
                 ordered.append(report)
                 display.finished(report, dry_run)
-    RUNS.labels("ok" if all(r.outcome != "FAILED" for r in ordered) else "failed").inc()
+    RUNS.labels("ok" if all(r.outcome in ("OK", "PRUNED") for r in ordered) else "failed").inc()
     return ordered
 
 

@@ -182,7 +182,10 @@ def test_refused_credentials_fail_the_harvest_with_a_safe_message(clouds: Loopba
 
     harvest = harvest_openstack(feeder, feeder.providers[0])  # type: ignore[arg-type]
 
-    assert harvest.bundle is None
+    # the other project was read: a partial harvest whose projects are unknown (kept as stored)
+    assert harvest.outcome == "partial"
+    assert harvest.bundle is not None and harvest.bundle.provider.projects is None
+    assert harvest.bundle.provider.regions  # what its readable project saw
     assert [f.part for f in harvest.failures] == [f"login to project {ML}"]
     assert "wrong-secret" not in str(harvest.failures[0])
     assert "http://" not in str(harvest.failures[0])
