@@ -9,7 +9,8 @@ Swift, and a Kubernetes API server. It enforces what a real cloud enforces that 
 wrong: credentials, the token's project scope, which private flavors and images a project sees, and
 pagination. `faults` of a cloud make it misbehave on purpose: `hang` (never answers), `delay`
 (seconds before every answer), `refuse` (401 on every login), `imagesFailAfter` (a 500 once that
-many images of a listing were served).
+many images of a listing were served), `flavorAccessForbidden` (403 on flavor access lists, as
+Nova's default policy answers a non-admin).
 """
 
 from __future__ import annotations
@@ -357,6 +358,8 @@ def create_app(clouds: Clouds) -> Starlette:
 
     async def flavor_access(request: Request, name: str, cloud: dict[str, Any]) -> Any:
         _token(clouds, request, name)
+        if cloud.get("faults", {}).get("flavorAccessForbidden"):  # Nova's default policy for non-admins
+            raise _Refused(403, "Policy doesn't allow os_compute_api:os-flavor-access to be performed.")
         region = _region(cloud, request)
         flavor = request.path_params["flavor"]
         if any(f["id"] == flavor and f["os-flavor-access:is_public"] for f in region.get("flavors", [])):

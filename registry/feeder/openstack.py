@@ -120,6 +120,15 @@ def _inline_specs(microversion: str | None) -> bool:
     return (int(major), int(minor or 0)) >= (2, 61)
 
 
+def _flavor_access(conn: Any, flavor: Any) -> list[dict[str, str]]:
+    """The projects a private flavor is shared with; Nova's default policy keeps that list to admins,
+    and then the projects that see the flavor (read already) are all we know."""
+    try:
+        return list(conn.compute.get_flavor_access(flavor))
+    except openstack.exceptions.ForbiddenException:
+        return []
+
+
 # ---- images ---------------------------------------------------------------------------------------------
 _OS_TYPES = {"linux": "Linux", "windows": "Windows", "macos": "MacOS", "darwin": "MacOS"}
 CUDA_KEYS = ("cuda_version", "cuda")
@@ -381,7 +390,7 @@ class OpenStackHarvester:
                 # it) names the other configured projects too.
                 self.private[project.id]["flavors"].add(flavor.id)
                 if flavor.id not in harvest.access:
-                    listed = self._call(region, "flavor access", lambda f: conn.compute.get_flavor_access(f), flavor)
+                    listed = self._call(region, "flavor access", _flavor_access, conn, flavor)
                     harvest.access[flavor.id] = [a["tenant_id"] for a in listed or []]
         images = self._call(region, "images", lambda: self._images(conn))
         for image in images or []:

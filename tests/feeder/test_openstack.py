@@ -98,6 +98,22 @@ def test_private_flavors_images_and_networks_land_on_the_projects_that_may_use_t
     assert networks["n-ml"].mtu == 1450
 
 
+def test_when_policy_hides_flavor_access_lists_private_flavors_go_to_the_projects_that_see_them(
+    clouds: LoopbackClouds,
+) -> None:
+    provider = openstack(clouds, "POLICY")
+    clouds.clouds.clouds["POLICY"]["faults"] = {"flavorAccessForbidden": True}
+    feeder = config(provider)
+
+    harvest = harvest_openstack(feeder, feeder.providers[0])  # type: ignore[arg-type]
+
+    assert harvest.failures == []
+    assert harvest.bundle is not None
+    projects = {p.uuid: p.private_flavors for p in harvest.bundle.provider.projects}
+    assert projects == {ML: ["f-pci"], PHYSICS: ["f-vgpu"]}
+    assert clouds.clouds.hits[("POLICY", "flavor_access")] == 2  # asked, refused, not a failure
+
+
 def test_only_active_images_with_the_configured_tags_are_read(clouds: LoopbackClouds) -> None:
     tagged = {i.uuid for i in services(harvested(clouds))["compute"].images}
     every = {i.uuid for i in services(harvested(clouds, imageTags=[]))["compute"].images}
