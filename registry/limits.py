@@ -24,7 +24,7 @@ from starlette.types import Scope as ASGIScope
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from registry.settings import Settings, get_settings
-from resolvers.db import DEADLINE
+from resolvers.db import DEADLINE, DEADLINE_TIMER
 from schema.errors import ErrorCode
 from schema.refusals import REQUEST_ID
 
@@ -223,21 +223,25 @@ class GuardRequests:
 
         watcher = asyncio.create_task(watch_disconnect())
         token = DEADLINE.set(deadline)
+        timer_token = None
         try:
-            async with asyncio.timeout_at(deadline):
+            async with asyncio.timeout_at(deadline) as timer:
+                timer_token = DEADLINE_TIMER.set(timer)
                 await self.app(scope, replay, send_tracking)
         except TimeoutError:
-            log.info("request %s passed its deadline of %.1fs", REQUEST_ID.get(), self.settings.request_deadline_s)
+            allowed = (DEADLINE.get() or deadline) - (deadline - self.settings.request_deadline_s)
+            log.info("request %s passed its deadline of %.1fs", REQUEST_ID.get(), allowed)
             raise Refusal(
-                504, ErrorCode.DEADLINE_EXCEEDED,
-                f"The request ran past its deadline of {self.settings.request_deadline_s:g} s.",
-            ) from None  # fmt: skip
+                504, ErrorCode.DEADLINE_EXCEEDED, f"The request ran past its deadline of {allowed:g} s."
+            ) from None
         except asyncio.CancelledError:
             if not client_left:
                 raise
             task.uncancel()
             log.info("request %s cancelled: the client went away", REQUEST_ID.get())
         finally:
+            if timer_token is not None:
+                DEADLINE_TIMER.reset(timer_token)
             DEADLINE.reset(token)
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     request_deadline_s: float = Field(
         10.0, gt=0, description="Time a request may take, body read included; its Cypher and work stop then."
     )
+    write_deadline_s: float = Field(
+        120.0, gt=0, description="Time a mutation may take once it runs (a big provider's bundle takes long)."
+    )
     introspection: Literal["off", "authenticated", "anyone"] = Field(
         "authenticated", description="Who may query __schema and __type."
     )

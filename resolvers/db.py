@@ -42,6 +42,19 @@ CLIENT_GRACE_S = 2.0
 # The event-loop time by which the current request must be answered (set by the HTTP layer; None:
 # no deadline, as in the CLI). Reads never outlive it.
 DEADLINE: ContextVar[float | None] = ContextVar("deadline", default=None)
+# The timer that enforces it (set by the HTTP layer with DEADLINE), so that a write may be given longer.
+DEADLINE_TIMER: ContextVar[asyncio.Timeout | None] = ContextVar("deadline_timer", default=None)
+
+
+def allow_until(deadline: float) -> None:
+    """Move the current request's deadline later (a write: a big provider's bundle takes longer than
+    any read should); never earlier, and nothing outside a request."""
+    timer = DEADLINE_TIMER.get()
+    current = DEADLINE.get()
+    if timer is None or current is None or deadline <= current:
+        return
+    timer.reschedule(deadline)
+    DEADLINE.set(deadline)
 
 
 _TEMPORAL = frozenset({neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time})

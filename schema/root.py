@@ -7,6 +7,7 @@ order of the kinds table, so a new node type gets both without a line here.
 # No `from __future__ import annotations` here: the list fields are made by a factory, and
 # Strawberry must see their argument types as objects, not as names in this module.
 
+import asyncio
 import re
 from collections.abc import Iterator
 from functools import partial
@@ -23,10 +24,12 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.graphql import OperationType
 from strawberry.types.nodes import SelectedField
 
 from resolvers import catalogue
 from resolvers.context import RequestContext
+from resolvers.db import allow_until
 from resolvers.kinds import KINDS
 from resolvers.projection import selected_names
 from resolvers.walks import by_id
@@ -144,6 +147,19 @@ _RootLists = strawberry.type(
 Query = merge_types("Query", (_RootLists, _Lookups))
 
 
+class WriteDeadline(SchemaExtension):
+    """A mutation runs under the (longer) write deadline: a big provider's bundle must not be refused
+    for taking longer than a read may."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.operation_type is OperationType.MUTATION:
+            allow_until(asyncio.get_running_loop().time() + self.seconds)
+        yield
+
+
 class SelectProperties(SchemaExtension):
     """Before execution: the stored properties walks of this request read are those the operation names."""
 
@@ -172,6 +188,7 @@ def build_schema(
     introspection: Introspection = "anyone",
     field_suggestions: bool = False,
     stored_scalar_shortcut: bool = True,
+    write_deadline_s: float = 120.0,
 ) -> strawberry.Schema:
     """The registry's schema with its guards: depth, aliases, tokens and cost limited, introspection
     as configured, no "did you mean" suggestions unless asked, parsing cached, refusals coded and
@@ -202,6 +219,7 @@ def build_schema(
             BoundedValidationCache,
             partial(IntrospectionPolicy, introspection),
             partial(CostLimit, cost_limit),
+            partial(WriteDeadline, write_deadline_s),
             SelectProperties,
             FederationErrors,
         ],

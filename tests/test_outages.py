@@ -20,7 +20,7 @@ from registry.limits import GuardRequests
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
 from resolvers.db import DEADLINE, Database
-from tests.conftest import _free_port
+from tests.conftest import Issuer, _free_port
 
 QUERY = "{ providers { totalCount } }"
 
@@ -161,3 +161,35 @@ async def test_a_client_that_goes_away_cancels_the_work(settings: Settings) -> N
     await asyncio.wait_for(guard(scope, receive, send), timeout=5)  # type: ignore[arg-type]
 
     assert cancelled.is_set()
+
+
+async def test_a_mutation_runs_under_the_longer_write_deadline(
+    settings: Settings, issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a bundle whose reconcile takes 1.5 s (a big provider), and reads allowed only 1 s
+    from resolvers.reconcile import Changes
+    from schema import bundle
+
+    async def slow(*args: object, **kwargs: object) -> Changes:
+        await asyncio.sleep(1.5)
+        return Changes()
+
+    monkeypatch.setattr(bundle, "reconcile", slow)
+    upsert = """mutation($b: JSON!) { upsertProviderBundle(bundle: $b) { changed } }"""
+    payload = {"query": upsert, "variables": {"b": {"provider": {"name": "P", "type": "openstack"}}}}
+    headers = {"Authorization": f"Bearer {issuer.token(writer=True)}"}
+    answers = {}
+    for write_deadline in (30.0, 0.5):
+        app = create_app(settings.model_copy(update={"request_deadline_s": 1.0, "write_deadline_s": write_deadline}))
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+        ):
+            answers[write_deadline] = await http.post("/graphql", json=payload, headers=headers)
+
+    # then with the write deadline it lands, and a write deadline shorter than the work is still enforced
+    assert answers[30.0].status_code == 200, answers[30.0].text
+    assert answers[30.0].json()["data"] == {"upsertProviderBundle": {"changed": False}}
+    assert answers[0.5].status_code == 504
+    assert answers[0.5].json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
