@@ -40,6 +40,10 @@ class Deadline:
             raise DeadlineExceeded(f"no answer within the provider's timeout of {self.seconds:g} s")
         return left
 
+    def blame(self) -> None:
+        """After a call failed: when the time is spent, the failure is the deadline's, not the call's."""
+        self.left()
+
 
 @dataclass(frozen=True)
 class Failure:

@@ -121,10 +121,7 @@ class KubernetesHarvester:
         try:
             return read(left)
         except Exception as error:
-            if time.monotonic() - self.deadline.started >= self.deadline.seconds:
-                raise DeadlineExceeded(
-                    f"no answer within the provider's timeout of {self.deadline.seconds:g} s"
-                ) from None
+            self.deadline.blame()
             reason = getattr(error, "reason", None)
             status = getattr(error, "status", None)
             message = f"HTTP {status} {reason}" if status else safe_message(error)

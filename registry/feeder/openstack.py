@@ -254,10 +254,7 @@ class OpenStackHarvester:
         except DeadlineExceeded:
             raise
         except Exception as error:
-            if time.monotonic() - self.deadline.started >= self.deadline.seconds:
-                raise DeadlineExceeded(
-                    f"no answer within the provider's timeout of {self.deadline.seconds:g} s"
-                ) from None
+            self.deadline.blame()
             self.failures.append(Failure(region, part, safe_message(error)))
             return None
 
@@ -290,10 +287,7 @@ class OpenStackHarvester:
         except DeadlineExceeded:
             raise
         except Exception as error:
-            if time.monotonic() - self.deadline.started >= self.deadline.seconds:
-                raise DeadlineExceeded(
-                    f"no answer within the provider's timeout of {self.deadline.seconds:g} s"
-                ) from None
+            self.deadline.blame()
             self.failures.append(Failure("", f"login to project {project.id}", safe_message(error)))
             return
         if access.project_id != project.id:
