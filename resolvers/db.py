@@ -130,6 +130,10 @@ class Database:
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
                 if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
                     raise
+                if self.liveness is not None and not await self.liveness.answers():
+                    # Neo4j does not answer at all (frozen): another attempt would only wait again,
+                    # up to the pool's acquisition timeout each time.
+                    raise
                 await asyncio.sleep(0.05 * 2**attempt)
         raise AssertionError("unreachable")
 
