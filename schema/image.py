@@ -34,7 +34,7 @@ class Image(Node):
     tags: list[str] = strawberry.field(default_factory=list)
     cuda_version: str | None = strawberry.field(default=None, description="CUDA toolkit version, e.g. 12.4.")
     gpu_driver_version: str | None = strawberry.field(default=None, description="GPU driver version.")
-    cudnn_version: str | None = None
+    cudnn_version: str | None = strawberry.field(default=None, description="cuDNN version, e.g. 9.1.")
     login_user: str | None = strawberry.field(default=None, description="The user to log in as (e.g. ubuntu).")
 
     @strawberry.field(description="Compute services offering the image (it may be offered by several).")
