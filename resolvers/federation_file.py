@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
-from typing import Literal, Self
+from collections.abc import Mapping
+from typing import Any, Literal, Self
 
 import pycountry
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -197,6 +198,22 @@ QUOTA_FIGURES: dict[str, tuple[str, ...]] = {
     "network": ("public_ips", "networks", "ports", "security_groups", "security_group_rules"),
     "objectStore": ("bytes", "containers", "objects"),
 }
+# What a quota may be scoped to, per service kind, and the figures a scoped quota may carry: a block
+# storage quota to one volume type (Cinder's `gigabytes_<type>`, a Kubernetes StorageClass's
+# `<class>.storageclass.storage.k8s.io/requests.storage`), a compute quota to some GPUs (Kubernetes'
+# `requests.nvidia.com/gpu`, a MIG profile, …).
+QUOTA_SCOPES: dict[str, tuple[str, ...]] = {
+    "compute": ("gpu_vendor", "gpu_model", "gpu_resource"),
+    "blockStorage": ("volume_type",),
+}
+SCOPED_FIGURES: dict[str, tuple[str, ...]] = {"compute": ("gpus",), "blockStorage": ("gigabytes", "volumes")}
+_SCOPE_PROPERTIES = tuple(to_camel(f) for fields in QUOTA_SCOPES.values() for f in fields)
+
+
+def quota_scope(properties: Mapping[str, Any]) -> str:
+    """What a quota (its stored, camelCase properties) is scoped to, as part of its key: "" when it is
+    not scoped, so an unscoped quota keeps the key (and id) it always had."""
+    return "/".join(f"{p}={properties[p]}" for p in _SCOPE_PROPERTIES if properties.get(p) is not None)
 
 
 class QuotaIn(Model):
@@ -221,6 +238,14 @@ class QuotaIn(Model):
     bytes: int | None = Field(None, ge=-1)
     containers: int | None = Field(None, ge=-1)
     objects: int | None = Field(None, ge=-1)
+    volume_type: str | None = Field(
+        None, min_length=1, description="Block storage: the volume type (StorageClass) it is scoped to"
+    )
+    gpu_vendor: str | None = Field(None, min_length=1, description="Compute: the GPU vendor it is scoped to")
+    gpu_model: str | None = Field(None, min_length=1, description="Compute: the GPU model it is scoped to")
+    gpu_resource: str | None = Field(
+        None, min_length=1, description="Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
+    )
 
     @model_validator(mode="after")
     def _figures_fit_service(self) -> Self:
@@ -229,10 +254,29 @@ class QuotaIn(Model):
             for figure in figures:
                 if figure not in allowed and getattr(self, figure) is not None:
                     raise ValueError(f"{to_camel(figure)} is not a figure of a {self.service} quota")
+        scopes = QUOTA_SCOPES.get(self.service, ())
+        for fields in QUOTA_SCOPES.values():
+            for scope in fields:
+                if scope not in scopes and getattr(self, scope) is not None:
+                    raise ValueError(f"a {self.service} quota cannot be scoped by {to_camel(scope)}")
+        if self.scope():
+            for figure in QUOTA_FIGURES[self.service]:
+                if figure not in SCOPED_FIGURES[self.service] and getattr(self, figure) is not None:
+                    scope = ", ".join(to_camel(s) for s in scopes)
+                    raise ValueError(f"{to_camel(figure)} is not a figure of a quota scoped by {scope}")
         return self
 
     def figures(self) -> dict[str, int]:
         return {to_camel(f): getattr(self, f) for f in QUOTA_FIGURES[self.service] if getattr(self, f) is not None}
+
+    def scope(self) -> str:
+        """What it is scoped to ("" for a quota on everything of its service), as in its key."""
+        return quota_scope({to_camel(f): getattr(self, f) for fields in QUOTA_SCOPES.values() for f in fields})
+
+    def scope_properties(self) -> dict[str, str]:
+        """Its scope as stored properties (camelCase), only those set."""
+        fields = QUOTA_SCOPES.get(self.service, ())
+        return {to_camel(f): getattr(self, f) for f in fields if getattr(self, f) is not None}
 
 
 class ProjectIn(Model):

@@ -197,15 +197,18 @@ class _Builder:
                         f"{quota.region!r} matches {len(candidates)} services (name one by endpoint)",
                     )
                 service_ref = candidates[0]
-                quota_uid = stable_uid("Quota", project_ref[1], service_ref[1], str(quota.per_user), str(quota.usage))
+                # A scoped quota's key (and id) adds its scope; an unscoped one's is what it always was.
+                scope = (quota.scope(),) if quota.scope() else ()
+                key = (project_ref[1], service_ref[1], str(quota.per_user), str(quota.usage), *scope)
                 quota_ref = self.node(
                     ("Quota", QUOTA_LABELS[quota.service]),
-                    quota_uid,
+                    stable_uid("Quota", *key),
                     quota.description,
                     kind=quota.service,
                     perUser=quota.per_user,
                     usage=quota.usage,
-                    naturalKey=f"{project_ref[1]}/{service_ref[1]}/{quota.per_user}/{quota.usage}",
+                    naturalKey="/".join(key),
+                    **quota.scope_properties(),
                     **quota.figures(),
                 )
                 self.graph.add_edge("HAS_QUOTA", project_ref, quota_ref)

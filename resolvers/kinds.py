@@ -206,7 +206,10 @@ def _quota(file_kind: str, label: str, service_label: str) -> NodeKind:
         family="Quota",
         file_kind=file_kind,
         parents=(Parent("projectId", "Project", "HAS_QUOTA"), Parent("serviceId", service_label, "ON", False)),
-        natural_key=lambda props, up: f"{up['projectId']}/{up['serviceId']}/{props['perUser']}/{props['usage']}",
+        natural_key=lambda props, up: "/".join(
+            (up["projectId"], up["serviceId"], str(props["perUser"]), str(props["usage"]))
+            + ((ff.quota_scope(props),) if ff.quota_scope(props) else ())
+        ),
         order=_QUOTA_ORDER,
         fixed={"service": file_kind, "region": "-"},  # the service is named by id here, not by region and kind
         stored_extra={"kind": file_kind},
@@ -420,7 +423,15 @@ _KINDS: tuple[NodeKind, ...] = (
         Visibility.GROUP_PROJECT_QUOTA,
         family="Quota",
         sort_keys={"kind": "kind"},
-        filters={**_IDS, "kind": "n.kind IN $v", "per_user": "n.perUser = $v", "usage": "n.usage = $v"},
+        filters={
+            **_IDS,
+            "kind": "n.kind IN $v",
+            "per_user": "n.perUser = $v",
+            "usage": "n.usage = $v",
+            "scoped": "(coalesce(n.volumeType, n.gpuVendor, n.gpuModel, n.gpuResource) IS NOT NULL) = $v",
+            "volume_type": "n.volumeType = $v",
+            "gpu_vendor": "toLower(n.gpuVendor) = toLower($v)",
+        },
         order=_QUOTA_ORDER,
         extra_properties=frozenset({"kind"}),
         writable=False,

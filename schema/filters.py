@@ -242,6 +242,15 @@ class QuotaFilter(FreshFilter):
     kind: list[QuotaKind] | None = None
     per_user: bool | None = None
     usage: bool | None = strawberry.field(default=None, description="true: consumption records; false: limits.")
+    scoped: bool | None = strawberry.field(
+        default=None,
+        description="false: only quotas on everything of their service; true: only those scoped to a volume type "
+        "or to GPUs (see BlockStorageQuota.volumeType, ComputeQuota.gpuResource).",
+    )
+    volume_type: str | None = strawberry.field(default=None, description="Quotas scoped to this volume type.")
+    gpu_vendor: str | None = strawberry.field(
+        default=None, description="Quotas scoped to GPUs of this vendor (case-insensitive)."
+    )
 
 
 @strawberry.input

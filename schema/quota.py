@@ -56,6 +56,29 @@ class ComputeQuota(Quota):
     instances: int | None = None
     ram: int | None = strawberry.field(default=None, description="MiB.")
     gpus: int | None = None
+    gpu_vendor: str | None = strawberry.field(
+        default=None,
+        description="GPU scope: the vendor (NVIDIA, AMD, Intel) of the GPUs it counts, matched like "
+        "Flavor.gpuVendor (case-insensitive); null: any vendor. See gpuResource.",
+    )
+    gpu_model: str | None = strawberry.field(
+        default=None,
+        description="GPU scope: the model of the GPUs it counts, matched like the flavor filter gpuModel (the "
+        "flavor's gpuModel contains it, case-insensitive), e.g. A100; `MIG 1g.5gb` for the MIG slices of that "
+        "profile (no whole-GPU flavor matches it); null: any model. See gpuResource.",
+    )
+    gpu_resource: str | None = strawberry.field(
+        default=None,
+        description="GPU scope: the provider's name of the resource it counts (Kubernetes nvidia.com/gpu, "
+        "amd.com/gpu, nvidia.com/mig-1g.5gb). When gpuVendor, gpuModel and gpuResource are all null the quota is "
+        "not scoped: its figures count every instance, core, MiB and GPU of the project on the service. A scoped "
+        "compute quota carries only `gpus` and counts only the GPUs of the flavors its gpuVendor and gpuModel "
+        "(those set) match, in units of its resource (MIG slices for a MIG profile); it limits them IN ADDITION "
+        "to the unscoped quota, whose `gpus` counts every GPU. A flavor with g GPUs fits when g ≤ limit − usage "
+        "for the unscoped quota and for every scoped quota it matches (usage: the record with usage true and the "
+        "same scope and perUser; −1 or a null figure does not limit). A flavor no scoped quota matches is limited "
+        "by the unscoped quota alone.",
+    )
 
     @strawberry.field
     async def service(self, info: Info) -> Annotated[ComputeService, _service] | None:
@@ -68,6 +91,16 @@ class BlockStorageQuota(Quota):
     gigabytes: int | None = None
     per_volume_gigabytes: int | None = None
     volumes: int | None = None
+    volume_type: str | None = strawberry.field(
+        default=None,
+        description="Null: the quota is not scoped, its figures count every volume of the project on the service. "
+        "Otherwise the name of the volume type of this service (a Cinder volume type, a Kubernetes StorageClass) "
+        "it is scoped to: `gigabytes` and `volumes` (its only figures) count only the volumes of that type, and "
+        "limit them IN ADDITION to the unscoped quota, which counts them too. A volume of that type must fit "
+        "both: room = min(scoped limit − scoped usage, unscoped limit − unscoped usage), the usage being the "
+        "record with usage true and the same volumeType and perUser; −1 or a null figure does not limit. A "
+        "volume of a type no quota is scoped to is limited by the unscoped quota alone.",
+    )
 
     @strawberry.field
     async def service(self, info: Info) -> Annotated[BlockStorageService, _service] | None:

@@ -77,6 +77,7 @@ def _places(federation: FederationFile) -> Iterator[tuple[str, tuple[Any, ...], 
                     quota.endpoint,
                     quota.per_user,
                     quota.usage,
+                    quota.scope(),
                 )
                 yield "quota", key, f"{at}.projects.{j}.quotas.{k}"
 

@@ -8,10 +8,14 @@ How a cluster maps onto the graph (a cluster is one region):
 - a block-storage service at the API server, offering one volume type per StorageClass (its
   provisioner as description, "(default)" when annotated so);
 - a project per namespace, with a compute quota (cores = requests.cpu, ram = requests.memory in MiB,
-  gpus = requests.nvidia.com/gpu (or amd.com/gpu), instances = pods) and a block-storage quota
-  (gigabytes = requests.storage in GiB, volumes = persistentvolumeclaims), each once as limit (hard)
-  and once as usage (used).
-Per-storage-class and per-GPU-type quota keys have no place in today's graph and are not written.
+  gpus = the sum of the whole-GPU resources' requests (`requests.nvidia.com/gpu`, `requests.amd.com/gpu`,
+  `requests.gpu.intel.com/i915`), instances = pods) and a block-storage quota (gigabytes =
+  requests.storage in GiB, volumes = persistentvolumeclaims), each once as limit (hard) and once as
+  usage (used);
+- scoped quotas beside them: a compute quota per GPU resource of a GPU vendor's domain (gpus only:
+  `requests.nvidia.com/gpu` → NVIDIA, `requests.nvidia.com/mig-1g.5gb` → NVIDIA model `MIG 1g.5gb`), and
+  a block-storage quota per StorageClass (`<class>.storageclass.storage.k8s.io/requests.storage` and
+  `/persistentvolumeclaims`), each limiting only what it is scoped to, in addition to the unscoped one.
 """
 
 from __future__ import annotations
@@ -39,7 +43,10 @@ from resolvers.federation_file import (
 )
 
 T = TypeVar("T")
-GPU_RESOURCES = ("nvidia.com/gpu", "amd.com/gpu")
+# The extended-resource domains of GPU device plugins, and the resources among them that count whole GPUs.
+GPU_VENDORS = {"nvidia.com": "NVIDIA", "amd.com": "AMD", "gpu.intel.com": "Intel"}
+WHOLE_GPUS = frozenset({"nvidia.com/gpu", "amd.com/gpu", "gpu.intel.com/i915", "gpu.intel.com/xe"})
+STORAGE_CLASS_KEY = ".storageclass.storage.k8s.io/"
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 MIB = Decimal(2**20)
 GIB = Decimal(2**30)
@@ -62,14 +69,61 @@ def _figures(amounts: dict[str, Any], round_: Callable[[Decimal], int]) -> tuple
                 return round_(amount / unit)
         return None
 
+    whole_gpus = [round_(amount) for r in sorted(WHOLE_GPUS) if (amount := _quantity(amounts.get(f"requests.{r}")))
+                  is not None]  # fmt: skip
     compute = {
         "cores": first("requests.cpu", "cpu"),
         "ram": first("requests.memory", "memory", unit=MIB),
-        "gpus": first(*(f"requests.{r}" for r in GPU_RESOURCES)),
+        "gpus": sum(whole_gpus) if whole_gpus else None,
         "instances": first("pods", "count/pods"),
     }
     storage = {"gigabytes": first("requests.storage", unit=GIB), "volumes": first("persistentvolumeclaims")}
     return ({k: v for k, v in compute.items() if v is not None}, {k: v for k, v in storage.items() if v is not None})
+
+
+def gpu_scope(key: str) -> dict[str, str] | None:
+    """The GPU scope of a ResourceQuota key naming a GPU vendor's extended resource
+    (`requests.nvidia.com/mig-1g.5gb`), None for any other key."""
+    resource = key.removeprefix("requests.")
+    domain, _, name = resource.partition("/")
+    if resource == key or domain not in GPU_VENDORS or not name:
+        return None
+    scope = {"gpuVendor": GPU_VENDORS[domain], "gpuResource": resource}
+    if name.startswith("mig-"):  # a MIG profile: slices of that size, not whole GPUs
+        scope["gpuModel"] = f"MIG {name.removeprefix('mig-')}"
+    return scope
+
+
+def storage_class_scope(key: str) -> tuple[str, str] | None:
+    """(StorageClass, figure) of a per-class ResourceQuota key, None for any other key."""
+    storage_class, found, resource = key.partition(STORAGE_CLASS_KEY)
+    figure = {"requests.storage": "gigabytes", "persistentvolumeclaims": "volumes"}.get(resource)
+    return (storage_class, figure) if found and storage_class and figure else None
+
+
+def scoped_quotas(region: str, hard: dict[str, Any], used: dict[str, Any]) -> list[QuotaIn]:
+    """A compute quota per GPU resource and a block-storage quota per StorageClass that the hard
+    amounts limit, each as limit and as usage."""
+    scopes: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, str]] = {}  # (service, scope) -> figure -> key
+    for key in hard:
+        if (gpu := gpu_scope(key)) is not None:
+            scopes.setdefault(("compute", tuple(sorted(gpu.items()))), {})["gpus"] = key
+        elif (per_class := storage_class_scope(key)) is not None:
+            storage_class, figure = per_class
+            scopes.setdefault(("blockStorage", (("volumeType", storage_class),)), {})[figure] = key
+    found = []
+    for (service, scope), keys in sorted(scopes.items()):
+        for usage, amounts, round_ in ((False, hard, math.floor), (True, used, math.ceil)):
+            figures = {}
+            for figure, key in keys.items():
+                amount = _quantity(amounts.get(key))
+                if amount is not None:
+                    figures[figure] = round_(amount / GIB if figure == "gigabytes" else amount)
+            if figures:
+                found.append(QuotaIn.model_validate(
+                    {"region": region, "service": service, "usage": usage, **dict(scope), **figures}
+                ))  # fmt: skip
+    return found
 
 
 def gpu_flavors(nodes: list[Any]) -> list[FlavorIn]:
@@ -224,6 +278,7 @@ class KubernetesHarvester:
                 found.append(
                     QuotaIn.model_validate({"region": self.region, "service": service, "usage": True, **usage})
                 )
+        found += scoped_quotas(self.region, hard, used)
         return ProjectIn(uuid=namespace.project_uuid, name=namespace.name, quotas=found)
 
 
