@@ -248,14 +248,18 @@ def _visible_flavors(region: dict[str, Any], project: str) -> list[dict[str, Any
     ]
 
 
-def _visible_images(region: dict[str, Any], project: str) -> list[dict[str, Any]]:
-    """Glance's default listing for a project: public, its own, and those shared with it and accepted."""
+def _visible_images(region: dict[str, Any], project: str, only: str | None = None) -> list[dict[str, Any]]:
+    """Glance's listing for a project: by default public, its own, and those shared with it and accepted;
+    `?visibility=` one of those kinds, or `community` (every community image: never in the default)."""
     members = region.get("imageMembers", {})
     shown = []
     for image in region.get("images", []):
         visibility, owner = image["visibility"], image["owner"]
         accepted = any(m["member_id"] == project and m["status"] == "accepted" for m in members.get(image["id"], []))
-        if visibility == "public" or owner == project or (visibility == "shared" and accepted):
+        listed = visibility == "public" or owner == project or (visibility == "shared" and accepted)
+        if only is not None:
+            listed = visibility == only and (listed or only == "community")
+        if listed:
             shown.append(image)
     return shown
 
@@ -385,7 +389,7 @@ def create_app(clouds: Clouds) -> Starlette:
         token = _token(clouds, request, name)
         region = _region(cloud, request)
         assert token.project is not None
-        shown = _visible_images(region, token.project)
+        shown = _visible_images(region, token.project, request.query_params.get("visibility"))
         if status := request.query_params.get("status"):
             shown = [i for i in shown if i["status"] == status]
         for tag in request.query_params.getlist("tag"):
@@ -807,7 +811,8 @@ def openstack_cloud(provider: Any, secret_of: Any) -> dict[str, Any]:
                         "perVolumeGigabytes": "per_volume_gigabytes",
                         "volumes": "volumes",
                     }
-                    entry[side].update({names[k]: v for k, v in figures.items()})
+                    per_type = f"_{quota.volume_type}" if quota.volume_type else ""  # Cinder's gigabytes_<type>
+                    entry[side].update({names[k] + per_type: v for k, v in figures.items()})
                 elif quota.service == "network":
                     entry = data["networkQuotas"].setdefault(project.uuid, {"limits": {}, "usage": {}})
                     names = {

@@ -186,6 +186,32 @@ def image_in(image: Any, shared: bool) -> ImageIn:
     )
 
 
+# ---- quotas per volume type ----------------------------------------------------------------------------
+_PER_TYPE = ("gigabytes", "volumes")  # Cinder's `<figure>_<volume type>` keys the graph has figures for
+
+
+def volume_type_quotas(limits: dict[str, Any], usage: dict[str, Any], region: str, endpoint: str) -> list[QuotaIn]:
+    """Cinder's quotas per volume type (`gigabytes_<type>`, `volumes_<type>`), each as a block-storage
+    quota scoped to its type with its usage beside it. Cinder lists every type, unlimited (−1) unless
+    an operator set it: a type whose figures are all −1 limits nothing beyond the unscoped quota and
+    is left out."""
+    per_type: dict[str, dict[str, int]] = {}
+    for key, value in limits.items():
+        for figure in _PER_TYPE:
+            if key.startswith(f"{figure}_") and isinstance(value, int) and not isinstance(value, bool):
+                per_type.setdefault(key.removeprefix(f"{figure}_"), {})[figure] = value
+    found = []
+    for volume_type, figures in sorted(per_type.items()):
+        if all(v == -1 for v in figures.values()) or not volume_type:
+            continue
+        scope = {"region": region, "service": "blockStorage", "endpoint": endpoint, "volume_type": volume_type}
+        found.append(QuotaIn(**scope, **figures))
+        used = {f: usage[f"{f}_{volume_type}"] for f in figures if usage.get(f"{f}_{volume_type}") is not None}
+        if used:
+            found.append(QuotaIn(**scope, usage=True, **used))
+    return found
+
+
 # ---- one provider ---------------------------------------------------------------------------------------
 def _auth(provider: OpenStackProvider, project: OpenStackProject, credentials: Credentials) -> Any:
     if isinstance(credentials, ApplicationCredential):
@@ -412,7 +438,15 @@ class OpenStackHarvester:
         query: dict[str, Any] = {"status": "active"}
         if tags:
             query["tag"] = tags[0]
-        return [i for i in conn.image.images(**query) if set(tags) <= set(i.tags or [])]
+        listed = [i for i in conn.image.images(**query) if set(tags) <= set(i.tags or [])]
+        return listed + self._community_images(conn, query, {i.id for i in listed})
+
+    def _community_images(self, conn: Any, query: dict[str, Any], listed: set[str]) -> list[Any]:
+        """Community images: any project may launch them (shared, as feeder.md says), but Glance lists them
+        only when asked for by visibility (a project's own are in its default listing already)."""
+        tags = set(self.provider.image_tags)
+        found = conn.image.images(visibility="community", **query)
+        return [i for i in found if i.id not in listed and tags <= set(i.tags or [])]
 
     def _network(self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]) -> None:
         harvest = self.regions[region]
@@ -497,6 +531,7 @@ class OpenStackHarvester:
             self._add(quotas, QuotaIn(region=region, service="blockStorage", endpoint=endpoint, **figures))
             used = {k: usage.get(k) for k in ("gigabytes", "volumes")}
             self._add(quotas, QuotaIn(region=region, service="blockStorage", endpoint=endpoint, usage=True, **used))
+            quotas += volume_type_quotas(quota.to_dict(headers=False, computed=False), usage, region, endpoint)
 
     def _object_store(
         self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]

@@ -79,9 +79,10 @@ def test_private_flavors_images_and_networks_land_on_the_projects_that_may_use_t
     assert {f.uuid for f in compute.flavors if not f.is_shared} == {"f-pci", "f-vgpu"}
     assert projects[ML].private_flavors == ["f-pci"]
     assert projects[PHYSICS].private_flavors == ["f-vgpu"]
-    # images: public are shared; private go to the owner; shared to the owner and accepted members only
+    # images: public and community (another project's, listed only when asked for) are shared; private go
+    # to the owner; shared to the owner and accepted members only
     assert {i.uuid: i.is_shared for i in compute.images} == {
-        "i-public": True, "i-cuda": True, "i-ml-private": False, "i-shared": False
+        "i-public": True, "i-cuda": True, "i-ml-private": False, "i-shared": False, "i-community": True
     }  # fmt: skip
     assert projects[ML].private_images == ["i-ml-private", "i-shared"]
     assert projects[PHYSICS].private_images == ["i-shared"]
@@ -144,7 +145,7 @@ def test_networks_carry_their_subnet_cidr(clouds: LoopbackClouds) -> None:
 
 def test_quotas_with_limit_and_usage_as_separate_quotas(clouds: LoopbackClouds) -> None:
     ml = {p.uuid: p for p in harvested(clouds).provider.projects}[ML]
-    quotas = {(q.service, q.usage, q.per_user): q.figures() for q in ml.quotas}
+    quotas = {(q.service, q.usage, q.per_user): q.figures() for q in ml.quotas if not q.scope()}
 
     assert quotas[("compute", False, False)] == {"cores": 64, "instances": 10, "ram": 262144}
     assert quotas[("compute", True, False)] == {"cores": 12, "instances": 3, "ram": 49152}
@@ -154,6 +155,12 @@ def test_quotas_with_limit_and_usage_as_separate_quotas(clouds: LoopbackClouds) 
     assert quotas[("network", True, False)]["publicIps"] == 2
     assert quotas[("blockStorage", False, False)] == {"gigabytes": 1000, "perVolumeGigabytes": -1, "volumes": 20}
     assert quotas[("blockStorage", True, False)] == {"gigabytes": 120, "volumes": 3}
+    # Cinder's per-volume-type keys: scoped quotas, except for a type unlimited (−1) on every figure
+    scoped = {(q.volume_type, q.usage): q.figures() for q in ml.quotas if q.scope()}
+    assert scoped == {
+        ("ceph", False): {"gigabytes": 500, "volumes": 10},
+        ("ceph", True): {"gigabytes": 100, "volumes": 2},
+    }
     assert quotas[("objectStore", False, False)] == {"bytes": 10737418240}
     assert quotas[("objectStore", True, False)] == {"bytes": 1073741824, "containers": 3, "objects": 42}
 
