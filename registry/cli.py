@@ -61,6 +61,7 @@ async def _load(path: Path) -> int:
     federation = read_federation(path)
     database = open_database(get_settings())
     try:
+        await database.driver.verify_connectivity()  # no Neo4j: say so now, not after the driver's 30 s of retries
         await apply_constraints(database)
         changes = await load_federation(database, federation)
     finally:
@@ -73,6 +74,9 @@ async def _load(path: Path) -> int:
 
 
 def _load_cmd(args: argparse.Namespace) -> int:
+    import neo4j
+
+    from registry.database import NO_NEO4J
     from registry.feeder import FederationFileError
     from resolvers.errors import Refusal
 
@@ -80,6 +84,9 @@ def _load_cmd(args: argparse.Namespace) -> int:
         return asyncio.run(_load(Path(args.file)))
     except (FederationFileError, Refusal) as error:
         print(f"registry load: {error}", file=sys.stderr)
+        return 2
+    except neo4j.exceptions.ServiceUnavailable:
+        print(f"registry load: {NO_NEO4J.format(uri=get_settings().neo4j_uri)}", file=sys.stderr)
         return 2
 
 

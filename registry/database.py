@@ -9,7 +9,10 @@ from resolvers.constraints import apply_constraints
 from resolvers.db import Database
 from resolvers.liveness import Liveness
 
-__all__ = ["apply_constraints", "is_ready", "open_database"]
+__all__ = ["NO_NEO4J", "apply_constraints", "is_ready", "open_database"]
+
+# What the commands that write to Neo4j directly say when none answers (instead of a traceback).
+NO_NEO4J = "no Neo4j answers at {uri}: start one (`registry neo4j start`, or `make run`), or point NEO4J_URI at yours"
 
 
 def open_database(settings: Settings) -> Database:

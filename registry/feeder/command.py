@@ -88,6 +88,7 @@ async def _writer(args: argparse.Namespace) -> AsyncIterator[Writer]:
 
     database = open_database(get_settings())
     try:
+        await database.driver.verify_connectivity()  # no Neo4j: say so now, not after the driver's 30 s of retries
         await apply_constraints(database)
         yield DirectWriter(database)
     finally:
@@ -163,6 +164,9 @@ def _feed(args: argparse.Namespace, config: FeederConfig) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
+    import neo4j
+
+    from registry.database import NO_NEO4J
     from registry.feeder.config import ConfigError, dump_schema, read_config
     from registry.feeder.loopback_clouds import Clouds, LoopbackClouds
     from registry.feeder.run import configure_logging
@@ -187,4 +191,7 @@ def main(args: argparse.Namespace) -> int:
         return _feed(args, read_config(Path(args.config)))
     except (ConfigError, ValueError) as error:
         print(f"registry feed: {error}", file=sys.stderr)
+        return 2
+    except neo4j.exceptions.ServiceUnavailable:
+        print(f"registry feed: {NO_NEO4J.format(uri=get_settings().neo4j_uri)}", file=sys.stderr)
         return 2

@@ -124,13 +124,17 @@ def test_secrets_are_read_from_their_reference_and_a_missing_one_is_named_not_sh
         SecretRef(file=tmp_path / "nope").read()
 
 
-def test_the_readme_configuration_example_is_valid(tmp_path: Path) -> None:
+def test_the_readme_configuration_example_passes_the_json_schema_and_the_models(tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme[readme.index("## Feeding the registry") :]
     example = section[section.index("```yaml\n") + len("```yaml\n") :]
     path = tmp_path / "readme.yaml"
     path.write_text(example[: example.index("```")])
+    data = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
 
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
     parsed = read_config(path)
 
+    assert errors == []
     assert [(p.name, p.type) for p in parsed.providers] == [("CLOUD-CNAF", "openstack"), ("INFN-K8S-CT", "kubernetes")]
