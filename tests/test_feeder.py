@@ -4,6 +4,7 @@ written one idempotent transaction per provider."""
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import yaml
 
 from registry.cli import main
 from registry.feeder import FederationFileError, load_federation, read_federation
+from registry.settings import get_settings
 from resolvers.db import Database
 from resolvers.errors import BundleError, Conflict
 from resolvers.federation_file import FederationFile
@@ -212,3 +214,24 @@ def test_the_load_command_reports_a_bad_file(tmp_path: Path, capsys: pytest.Capt
     assert main(["load", str(path)]) == 2
 
     assert "gpuModel and gpuVendor must be empty when gpus is 0" in capsys.readouterr().err
+
+
+DEMO_PROVIDERS = EXAMPLE_FEDERATION.parent / "feeder" / "providers.yaml"
+
+
+@pytest.mark.parametrize("command", [["load", str(EXAMPLE_FEDERATION)], ["feed", str(DEMO_PROVIDERS)]])
+def test_without_a_neo4j_the_commands_say_so_and_where_they_looked(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        uri = f"bolt://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("NEO4J_URI", uri)
+    get_settings.cache_clear()
+    try:
+        status = main(command)
+    finally:
+        get_settings.cache_clear()
+
+    assert status == 2
+    assert f"no Neo4j answers at {uri}: start one (`registry neo4j start`" in capsys.readouterr().err
