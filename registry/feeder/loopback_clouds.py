@@ -616,6 +616,7 @@ class LoopbackClouds:
                 log_level="warning",
                 lifespan="off",
                 timeout_graceful_shutdown=1,
+                timeout_keep_alive=75,  # as the web servers in front of OpenStack APIs keep idle connections
             )
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
