@@ -67,6 +67,7 @@ class ProviderReport:
     type: str
     outcome: Outcome
     seconds: float = 0.0
+    write_seconds: float = 0.0  # its transaction (writes go one at a time: their sum bounds a run)
     changes: Changes = field(default_factory=Changes)
     failures: list[Failure] = field(default_factory=list)
 
@@ -322,7 +323,11 @@ async def feed(
         # marked stale, and the failure is recorded on the provider (a failure never deletes data).
         try:
             async with write_lock:
-                report.changes = await writer.write(recorded(config, provider, harvest), dry_run=dry_run)
+                writing = time.monotonic()
+                try:
+                    report.changes = await writer.write(recorded(config, provider, harvest), dry_run=dry_run)
+                finally:
+                    report.write_seconds = time.monotonic() - writing
             report.outcome = OUTCOMES[harvest.outcome]
         except Exception as error:
             # A dangling reference, a uniqueness clash, the registry refusing: this provider fails, not the run.
@@ -363,7 +368,7 @@ def report_json(report: ProviderReport) -> dict[str, Any]:
     c = report.changes
     return {
         "provider": report.provider, "type": report.type, "outcome": report.outcome,
-        "seconds": round(report.seconds, 3),
+        "seconds": round(report.seconds, 3), "writeSeconds": round(report.write_seconds, 3),
         "created": dict(c.created), "updated": dict(c.updated), "removed": dict(c.removed),
         "edgesCreated": c.edges_created, "edgesUpdated": c.edges_updated, "edgesRemoved": c.edges_removed,
         "error": report.error,
