@@ -6,8 +6,9 @@ of the OpenStack API reference and of the Kubernetes API; this app serves them u
 `/<cloud>/...`: Keystone v3 (application credentials, password, token, and OS-FEDERATION's OIDC
 exchange) with a catalog naming this server's per-region endpoints, Nova, Glance, Neutron, Cinder,
 Swift, and a Kubernetes API server. It enforces what a real cloud enforces that a feeder can get
-wrong: credentials, the token's project scope, which private flavors and images a project sees, and
-pagination. `faults` of a cloud make it misbehave on purpose: `hang` (never answers), `delay`
+wrong: credentials, the token's project scope, which private flavors and images a project sees (Nova
+lists a project its public flavors and those it has access to; Glance's listing takes `visibility`,
+`member_status`, `owner`, `status` and `tag` as Glance applies them), and pagination. `faults` of a cloud make it misbehave on purpose: `hang` (never answers), `delay`
 (seconds before every answer), `refuse` (401 on every login), `imagesFailAfter` (a 500 for a page
 that would take a listing past that many images), `flavorAccessForbidden` (403 on flavor access lists, as
 Nova's default policy answers a non-admin).
