@@ -8,10 +8,11 @@ exchange) with a catalog naming this server's per-region endpoints, Nova, Glance
 Swift, and a Kubernetes API server. It enforces what a real cloud enforces that a feeder can get
 wrong: credentials, the token's project scope, which private flavors and images a project sees (Nova
 lists a project its public flavors and those it has access to; Glance's listing takes `visibility`,
-`member_status`, `owner`, `status` and `tag` as Glance applies them), and pagination. `faults` of a cloud make it misbehave on purpose: `hang` (never answers), `delay`
-(seconds before every answer), `refuse` (401 on every login), `imagesFailAfter` (a 500 for a page
-that would take a listing past that many images), `flavorAccessForbidden` (403 on flavor access lists, as
-Nova's default policy answers a non-admin).
+`member_status`, `owner`, `status` and `tag` as Glance applies them), and pagination. `faults` of a
+cloud make it misbehave on purpose: `hang` (never answers), `delay` (seconds before every answer),
+`refuse` (401 on every login), `imagesFailAfter` (a 500 for a page that would take a listing past that
+many images), `flavorAccessForbidden` (403 on flavor access lists, as Nova's default policy answers a
+non-admin).
 """
 
 from __future__ import annotations

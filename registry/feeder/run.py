@@ -308,11 +308,18 @@ async def feed(
         raise ValueError(f"not configured: {', '.join(sorted(unknown))}")
     display = display or Display()
     slots = asyncio.Semaphore(concurrency)
+    # Harvests outpace the one-at-a-time writes: without a bound, every harvested bundle of a big
+    # federation waits in memory for its turn (the feeder's RSS grew with the number of providers).
+    unwritten = asyncio.Semaphore(2 * concurrency)
     write_lock = asyncio.Lock()
     executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest")
     reports: dict[str, ProviderReport] = {}
 
     async def one(provider: OpenStackProvider | KubernetesProvider) -> None:
+        async with unwritten:
+            await harvest_and_write(provider)
+
+    async def harvest_and_write(provider: OpenStackProvider | KubernetesProvider) -> None:
         async with slots:
             display.started(provider.name)
             harvest = await _harvest_one(executor, config, provider)
