@@ -234,7 +234,7 @@ def configuration(base_url: str, providers: list[str], timeout: float, projects:
                             "secret": {"env": "BENCH_SECRET"},
                         },
                     }
-                    for p in range(PROJECTS)
+                    for p in range(projects)
                 ],
             }
             for name in providers
@@ -288,6 +288,7 @@ def main() -> int:
     providers = int(os.environ.get("PROVIDERS", "200"))
     concurrency = os.environ.get("CONCURRENCY", "8")
     hang_timeout = float(os.environ.get("HANG_TIMEOUT", "20"))
+    load_before = round(os.getloadavg()[0], 1)  # the machine is shared: figures are read beside it
     STATE.mkdir(parents=True, exist_ok=True)
     local = None
     uri = os.environ.get("NEO4J_URI")
@@ -344,6 +345,8 @@ def main() -> int:
             local.stop()
     ok = sum(r["outcome"] == "OK" for r in first)
     figures = {
+        "load_average_before": load_before,
+        "load_average_after": round(os.getloadavg()[0], 1),
         "providers": providers,
         "regions": REGIONS,
         "flavors": FLAVORS,
@@ -355,6 +358,10 @@ def main() -> int:
         "providers_ok": ok,
         "feeder_peak_rss_mb": round(rss, 1),
         "neo4j_peak_heap_mb": round(heap.peak / 2**20, 1),
+        # Where the time went: harvests overlap (CONCURRENCY at once), writes go one at a time.
+        "harvest_s_per_provider": round(sum(r["seconds"] for r in first) / max(len(first), 1), 2),
+        "write_s_sum": round(sum(r["writeSeconds"] for r in first), 1),
+        "rerun_write_s_sum": round(sum(r["writeSeconds"] for r in again), 1),
         "nodes_stored": nodes,
         "rerun_wall_s": round(rewall, 1),
         "rerun_nodes_written": written(again),

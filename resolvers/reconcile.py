@@ -121,9 +121,22 @@ async def _read(run: Any, graph: FederationGraph, providers: list[str]) -> _Stor
     return stored
 
 
+def _same(old: dict[str, Any], key: str, value: Any) -> bool:
+    return key in old and type(old[key]) is type(value) and old[key] == value
+
+
 def _node_rows(
-    graph: FederationGraph, stored: _Stored, actor: Actor, now: dt.datetime, changes: Changes
+    graph: FederationGraph,
+    stored: _Stored,
+    actor: Actor,
+    now: dt.datetime,
+    changes: Changes,
+    touched: dict[str, list[dict[str, Any]]] | None = None,
 ) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """Rows that set each node's properties whole. With `touched`, a stored node that keeps its labels
+    and every property key goes there instead, by label, with only the properties whose values moved
+    (`SET n += delta` leaves it exactly as `SET n = props` would, and a rerun rewrites no more than the
+    confirmation and the harvest's bookkeeping)."""
     rows: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for node in graph.nodes.values():
         before = stored.nodes.get(node.uid)
@@ -135,11 +148,16 @@ def _node_rows(
             old = before["props"]
             kept = {k: v for k, v in old.items() if k in PRESERVED or k.startswith(PRESERVED_PREFIX)}
             kept.update({k: old[k] for k in PRESERVED_IF_ABSENT if k in old and k not in props})
-            changed = _comparable(old) != _comparable(props) or not set(node.labels) <= set(before["labels"])
+            labelled = set(node.labels) <= set(before["labels"])
+            changed = _comparable(old) != _comparable(props) or not labelled
             if changed:
                 changes.updated[node.labels[0]] += 1
                 kept.update(changedBy=str(actor), changedAt=now)
             props = {**kept, **props}
+            if touched is not None and labelled and set(old) - {CONFIRMATION} <= set(props):
+                delta = {k: v for k, v in props.items() if not _same(old, k, v)}
+                touched.setdefault(node.labels[0], []).append({"uid": node.uid, "delta": delta})
+                continue
         rows.setdefault(node.labels, []).append({"uid": node.uid, "props": props})
     return rows
 
@@ -247,7 +265,8 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor,
         gone = sorted(uid for uid in stored.owned if uid not in graph.nodes and uid not in kept[0])
         for uid in gone:
             changes.removed[primary_label(stored.nodes[uid]["labels"])] += 1
-        node_rows = _node_rows(graph, stored, actor, now, changes)
+        touched: dict[str, list[dict[str, Any]]] = {}
+        node_rows = _node_rows(graph, stored, actor, now, changes, touched)
         create_edges, remove_edges = _edge_rows(graph, stored, changes, kept)
         # What could not be read stays, marked stale (a change only the first time).
         newly_stale = sorted(uid for uid in kept[0] if stored.nodes[uid]["props"].get("stale") is not True)
@@ -272,6 +291,12 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor,
             await run(
                 f"UNWIND $rows AS row MERGE (n:{labels[0]} {{uid: row.uid}}) "
                 f"SET n = row.props, n.{CONFIRMATION} = $now{set_labels}",
+                {"rows": rows, "now": now},
+            )
+        for label, rows in sorted(touched.items()):
+            check_labels((label,))
+            await run(
+                f"UNWIND $rows AS row MATCH (n:{label} {{uid: row.uid}}) SET n += row.delta, n.{CONFIRMATION} = $now",
                 {"rows": rows, "now": now},
             )
         for (type_, source, target), rows in sorted(create_edges.items()):

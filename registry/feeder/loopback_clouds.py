@@ -6,11 +6,13 @@ of the OpenStack API reference and of the Kubernetes API; this app serves them u
 `/<cloud>/...`: Keystone v3 (application credentials, password, token, and OS-FEDERATION's OIDC
 exchange) with a catalog naming this server's per-region endpoints, Nova, Glance, Neutron, Cinder,
 Swift, and a Kubernetes API server. It enforces what a real cloud enforces that a feeder can get
-wrong: credentials, the token's project scope, which private flavors and images a project sees, and
-pagination. `faults` of a cloud make it misbehave on purpose: `hang` (never answers), `delay`
-(seconds before every answer), `refuse` (401 on every login), `imagesFailAfter` (a 500 once that
-many images of a listing were served), `flavorAccessForbidden` (403 on flavor access lists, as
-Nova's default policy answers a non-admin).
+wrong: credentials, the token's project scope, which private flavors and images a project sees (Nova
+lists a project its public flavors and those it has access to; Glance's listing takes `visibility`,
+`member_status`, `owner`, `status` and `tag` as Glance applies them), and pagination. `faults` of a
+cloud make it misbehave on purpose: `hang` (never answers), `delay` (seconds before every answer),
+`refuse` (401 on every login), `imagesFailAfter` (a 500 for a page that would take a listing past that
+many images), `flavorAccessForbidden` (403 on flavor access lists, as Nova's default policy answers a
+non-admin).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-GLANCE_PAGE = 20  # images per page, so that a feeder must follow `next`
+GLANCE_PAGE = 20  # images per page unless asked, so that a feeder must follow `next`
+LIMIT_MAX = 1000  # the most a page holds, whatever `limit` asks (Glance's api_limit_max, Nova's max_limit)
 SERVICE_PATHS = {  # catalog type -> (path under the region, version suffix)
     "compute": ("compute", "/v2.1"),
     "image": ("image", ""),
@@ -231,7 +234,7 @@ def _federated_login(clouds: Clouds, name: str, cloud: dict[str, Any], request: 
 
 
 def _page(items: list[dict[str, Any]], request: Request, default: int) -> tuple[list[dict[str, Any]], str | None]:
-    limit = int(request.query_params.get("limit", default))
+    limit = min(int(request.query_params.get("limit", default)), LIMIT_MAX)
     marker = request.query_params.get("marker")
     start = 0
     if marker is not None:
@@ -248,18 +251,36 @@ def _visible_flavors(region: dict[str, Any], project: str) -> list[dict[str, Any
     ]
 
 
-def _visible_images(region: dict[str, Any], project: str, only: str | None = None) -> list[dict[str, Any]]:
-    """Glance's listing for a project: by default public, its own, and those shared with it and accepted;
-    `?visibility=` one of those kinds, or `community` (every community image: never in the default)."""
+_VISIBILITIES = {"public", "community", "private", "shared", "all"}
+_MEMBER_STATUSES = {"accepted", "pending", "rejected", "all"}
+
+
+def _visible_images(region: dict[str, Any], project: str, query: Any) -> list[dict[str, Any]]:
+    """Glance v2's image listing for a project (not an admin), with its query filters as Glance applies
+    them: `visibility` (public, community, private, shared or all; none: every image the project may
+    use but the community images of others), `member_status` (the project's membership of a shared
+    image: accepted by default, pending, rejected or all) and `owner`."""
+    visibility = query.get("visibility")
+    if visibility is not None and visibility not in _VISIBILITIES:
+        raise _Refused(400, f"Invalid visibility value: {visibility}")
+    member_status = query.get("member_status", "accepted")
+    if member_status not in _MEMBER_STATUSES:
+        raise _Refused(400, f"Invalid status value: {member_status}")
+    owner_wanted = query.get("owner")
     members = region.get("imageMembers", {})
     shown = []
     for image in region.get("images", []):
-        visibility, owner = image["visibility"], image["owner"]
-        accepted = any(m["member_id"] == project and m["status"] == "accepted" for m in members.get(image["id"], []))
-        listed = visibility == "public" or owner == project or (visibility == "shared" and accepted)
-        if only is not None:
-            listed = visibility == only and (listed or only == "community")
-        if listed:
+        kind, owner = image["visibility"], image["owner"]
+        if visibility not in (None, "all") and kind != visibility:
+            continue
+        if visibility is None and kind == "community" and owner != project:
+            continue  # others' community images are listed only when asked for
+        if owner_wanted is not None and owner != owner_wanted:
+            continue
+        member = kind == "shared" and any(
+            m["member_id"] == project and member_status in ("all", m["status"]) for m in members.get(image["id"], [])
+        )
+        if kind in ("public", "community") or owner == project or member:
             shown.append(image)
     return shown
 
@@ -389,7 +410,7 @@ def create_app(clouds: Clouds) -> Starlette:
         token = _token(clouds, request, name)
         region = _region(cloud, request)
         assert token.project is not None
-        shown = _visible_images(region, token.project, request.query_params.get("visibility"))
+        shown = _visible_images(region, token.project, request.query_params)
         if status := request.query_params.get("status"):
             shown = [i for i in shown if i["status"] == status]
         for tag in request.query_params.getlist("tag"):
@@ -398,7 +419,7 @@ def create_app(clouds: Clouds) -> Starlette:
         served = region.setdefault("_imagesServed", {})
         count = served.get(token.project, 0) + len(page)
         fail_after = cloud.get("faults", {}).get("imagesFailAfter")
-        if fail_after is not None and served.get(token.project, 0) >= fail_after:
+        if fail_after is not None and count > fail_after:  # this page would go past that many
             raise _Refused(500, "Internal Server Error")
         served[token.project] = count
         # Glance's links are relative to the endpoint's root, not to the host.
@@ -597,6 +618,7 @@ class LoopbackClouds:
                 log_level="warning",
                 lifespan="off",
                 timeout_graceful_shutdown=1,
+                timeout_keep_alive=75,  # as the web servers in front of OpenStack APIs keep idle connections
             )
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -1,19 +1,20 @@
-"""Reading an OpenStack provider with openstacksdk: per configured project, a project-scoped login to
-Keystone v3, then per region the catalog's endpoints, Nova flavors (GPU extra specs, flavor access),
-Glance images (visibility, members), Neutron networks, and the quotas with their usage of Nova,
-Cinder (and its volume types with QoS), Neutron and Swift."""
+"""Reading an OpenStack provider: per configured project, a project-scoped login to Keystone v3
+(keystoneauth), then per region the catalog's endpoints and the APIs' JSON: Nova flavors (GPU extra
+specs, flavor access), Glance images by visibility, Neutron networks, and the quotas with their usage
+of Nova, Cinder (and its volume types with QoS), Neutron and Swift."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
-import openstack
-import openstack.connection
+import urllib3
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
@@ -77,6 +78,11 @@ def _count(value: str | None) -> int:
         return 0
 
 
+def _figure(detail: Any, key: str) -> Any:
+    """One figure of a quota detail ({"limit": …, "in_use": …}), or the bare figure some APIs give."""
+    return detail.get(key) if isinstance(detail, dict) else (detail if key == "limit" else None)
+
+
 def hardware(specs: dict[str, str]) -> Hardware:
     """GPU count/model/vendor, InfiniBand and local storage from any of the conventions sites use:
     INFN's `gpu_number`/`gpu_model`/`gpu_vendor`, EGI's `Accelerator:Number/Type/Vendor/Model`,
@@ -112,21 +118,26 @@ def hardware(specs: dict[str, str]) -> Hardware:
     return Hardware(gpus, model, vendor, infiniband, storage)
 
 
-def _inline_specs(microversion: str | None) -> bool:
-    """Whether a flavor listing at this compute microversion carries the extra specs (2.61 and later)."""
+def _microversion_at_least(microversion: str | None, wanted: tuple[int, int]) -> bool:
     if not microversion:
         return False
     major, _, minor = microversion.partition(".")
-    return (int(major), int(minor or 0)) >= (2, 61)
+    return (int(major), int(minor or 0)) >= wanted
 
 
-def _flavor_access(conn: Any, flavor: Any) -> list[dict[str, str]]:
-    """The projects a private flavor is shared with; Nova's default policy keeps that list to admins,
-    and then the projects that see the flavor (read already) are all we know."""
-    try:
-        return list(conn.compute.get_flavor_access(flavor))
-    except openstack.exceptions.ForbiddenException:
-        return []
+CONNECT_TRIES = 3  # reads are idempotent: a connection dropped before the answer is worth trying again
+_REDIRECTS = urllib3.Retry(total=None, connect=0, read=0, other=0, status=0, redirect=3)
+
+
+class ApiError(Exception):
+    """An API answered with an error status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+INLINE_SPECS = (2, 61)  # from this compute microversion on, a flavor listing carries the extra specs
 
 
 # ---- images ---------------------------------------------------------------------------------------------
@@ -145,30 +156,23 @@ def _version(value: Any) -> str | None:
     return found.group(0) if found else None
 
 
-_IMAGE_ATTRIBUTES = frozenset({"os_type", "os_distro", "os_version", "architecture", "kernel_id"})
-
-
 def _truthy(value: Any) -> bool:
     return value not in (None, "", False) and str(value).lower() not in {"false", "no", "0", "none"}
 
 
-def image_in(image: Any, shared: bool) -> ImageIn:
-    props: dict[str, Any] = dict(image.properties or {})  # what openstacksdk does not model lands here
+def image_in(image: dict[str, Any], shared: bool) -> ImageIn:
+    """An image as Glance v2 lists it (its properties are keys of the image itself)."""
 
     def prop(*keys: str) -> Any:
-        # Attributes by name: Resource.to_dict() was most of a big harvest's CPU.
         for key in keys:
-            value = getattr(image, key, None) if key in _IMAGE_ATTRIBUTES else None
-            if not _truthy(value):
-                value = props.get(key)
-            if _truthy(value):
+            if _truthy(value := image.get(key)):
                 return value
         return None
 
     os_type = prop("os_type")
     return ImageIn(
-        uuid=image.id,
-        name=image.name or image.id,
+        uuid=image["id"],
+        name=image.get("name") or image["id"],
         os_type=_OS_TYPES.get(str(os_type).lower()) if os_type else None,
         os_distro=prop("os_distro"),
         os_version=str(v) if (v := prop("os_version")) is not None else None,
@@ -180,8 +184,8 @@ def image_in(image: Any, shared: bool) -> ImageIn:
         gpu_driver_version=_version(prop(*DRIVER_KEYS)),
         cudnn_version=_version(prop("cudnn_version", "cudnn")),
         login_user=prop(*LOGIN_KEYS),
-        created_at=image.created_at,
-        tags=sorted(image.tags or []),
+        created_at=image.get("created_at"),
+        tags=sorted(image.get("tags") or []),
         is_shared=shared,
     )
 
@@ -210,6 +214,27 @@ def volume_type_quotas(limits: dict[str, Any], usage: dict[str, Any], region: st
         if used:
             found.append(QuotaIn(**scope, usage=True, **used))
     return found
+
+
+def flavor_in(flavor: dict[str, Any], specs: dict[str, str]) -> FlavorIn:
+    """A flavor as Nova lists it, with its extra specs."""
+    hw = hardware(specs)
+    return FlavorIn(
+        uuid=flavor["id"],
+        name=flavor["name"],
+        description=flavor.get("description") or "",
+        vcpus=flavor.get("vcpus") or 0,
+        ram=flavor.get("ram") or 0,
+        disk=flavor.get("disk") or 0,
+        swap=_count(str(flavor.get("swap") or 0)),
+        ephemeral=flavor.get("OS-FLV-EXT-DATA:ephemeral") or 0,
+        gpus=hw.gpus,
+        gpu_model=hw.gpu_model,
+        gpu_vendor=hw.gpu_vendor,
+        infiniband=hw.infiniband,
+        local_storage=hw.local_storage,
+        is_shared=flavor.get("os-flavor-access:is_public") is not False,
+    )
 
 
 # ---- one provider ---------------------------------------------------------------------------------------
@@ -247,8 +272,19 @@ class _RegionHarvest:
     images: dict[str, ImageIn] = field(default_factory=dict)
     networks: dict[str, NetworkIn] = field(default_factory=dict)
     volume_types: dict[str, VolumeTypeIn] = field(default_factory=dict)
-    specs: dict[str, dict[str, str]] = field(default_factory=dict)  # flavor id -> extra specs, read once
     access: dict[str, list[str]] = field(default_factory=dict)  # private flavor id -> projects with access
+    microversion: str | None = None  # the compute API's highest
+
+
+@dataclass
+class _Login:
+    """A project's authenticated session, and the public endpoints of its catalog by region and type
+    (as the catalog gives them: Cinder's and Swift's name the project)."""
+
+    project: OpenStackProject
+    session: ks_session.Session
+    access: Any
+    urls: dict[str, dict[str, str]]
 
 
 # The parts of a harvest (as failures name them) each kind of data depends on.
@@ -257,10 +293,22 @@ IMAGES = frozenset({"images", "image members"})
 NETWORKS = frozenset({"networks", "subnets"})
 VOLUME_TYPES = frozenset({"volume types", "QoS specs", "QoS associations"})
 QUOTAS = frozenset({"compute quotas", "network quotas", "block storage quotas", "object store account"})
+_API_VERSION = re.compile(r"/v\d+(\.\d+)?/?$")
+
+
+def _root(url: str) -> str:
+    """A catalog URL without a trailing API version (Glance's and Neutron's are listed either way)."""
+    return _API_VERSION.sub("", url.rstrip("/"))
 
 
 class OpenStackHarvester:
-    """One provider's harvest, run in a worker thread (openstacksdk is synchronous)."""
+    """One provider's harvest, run in a worker thread: the APIs' JSON over each project's keystoneauth
+    session (openstacksdk's objects cost most of a big harvest's CPU and read nothing more).
+
+    What every project sees alike is read once per region, with the first project logged in: public
+    and community images, volume types, the compute API's version. Per project: its flavors (Nova
+    lists public and private together to a project), its private images and the shared images it
+    owns or accepted, its networks and its quotas."""
 
     def __init__(self, config: FeederConfig, provider: OpenStackProvider) -> None:
         self.config = config
@@ -269,8 +317,16 @@ class OpenStackHarvester:
         self.failures: list[Failure] = []
         self.regions = {r.name: _RegionHarvest() for r in provider.regions}
         self.projects: dict[str, ProjectIn] = {}
+        self.quotas: dict[str, list[QuotaIn]] = {}
         self.private: dict[str, dict[str, set[str]]] = {}  # project -> kind -> uuids
         self.configured = {p.id for p in provider.projects}
+        # Keystoneauth logs in and keeps each project's token; the reads go over one connection pool of
+        # the provider's own (requests' per-call work was most of a harvest's CPU).
+        verify = provider.verify
+        self.http = urllib3.PoolManager(
+            cert_reqs="CERT_NONE" if verify is False else "CERT_REQUIRED",
+            ca_certs=str(verify) if not isinstance(verify, bool) else None,
+        )
 
     def _call(self, region: str, part: str, read: Callable[..., T], *args: Any) -> T | None:
         """Run one read; a failure is recorded against (region, part) and yields None."""
@@ -288,13 +344,19 @@ class OpenStackHarvester:
         started = time.monotonic()
         result = Harvest(self.provider.name)
         try:
-            for project in self.provider.projects:
-                self._project(project)
+            logins = [login for project in self.provider.projects if (login := self._login(project))]
+            for region in self.provider.regions:
+                self._region(region.name, logins)
+            for login in logins:
+                quotas = self.quotas[login.project.id] + self._per_user_limits(login.project)
+                self.projects[login.project.id] = self.projects[login.project.id].model_copy(update={"quotas": quotas})
             if self.projects:  # something was read: what was not is null in the bundle ("unknown, keep")
                 result.bundle = self._bundle(result.attempted_at)
         except DeadlineExceeded as error:
             self.failures.append(Failure("", "", str(error)))
             result.bundle = None  # out of time: nothing of it is trusted
+        finally:
+            self.http.clear()
         result.failures = self.failures
         result.seconds = time.monotonic() - started
         return result
@@ -306,7 +368,7 @@ class OpenStackHarvester:
         auth = _auth(self.provider, project, credentials)
         return ks_session.Session(auth=auth, verify=verify, timeout=self.deadline.left()), auth
 
-    def _project(self, project: OpenStackProject) -> None:
+    def _login(self, project: OpenStackProject) -> _Login | None:
         try:
             session, auth = self._session(project)
             access = auth.get_access(session)  # logs in
@@ -315,40 +377,110 @@ class OpenStackHarvester:
         except Exception as error:
             self.deadline.blame()
             self.failures.append(Failure("", f"login to project {project.id}", safe_message(error)))
-            return
+            return None
         if access.project_id != project.id:
             self.failures.append(
                 Failure(
                     "", f"login to project {project.id}", f"the credentials are scoped to project {access.project_id}"
                 )
             )
-            return
+            return None
         self.projects[project.id] = ProjectIn(uuid=project.id, name=access.project_name or project.id)
         self.private[project.id] = {"flavors": set(), "images": set(), "networks": set()}
-        quotas: list[QuotaIn] = []
-        for region in self.provider.regions:
-            session.timeout = self.deadline.left()
-            conn = openstack.connection.Connection(
-                session=session,
-                region_name=region.name,
-                app_name="federation-registry-feeder",
-                api_timeout=self.deadline.left(),
-            )
-            endpoints = self._endpoints(access, region.name, project.id)
-            harvest = self.regions[region.name]
-            for kind, endpoint, name in endpoints:
+        self.quotas[project.id] = []
+        urls: dict[str, dict[str, str]] = {}
+        for entry in access.service_catalog.catalog:
+            for endpoint in entry.get("endpoints", []):
+                if endpoint.get("interface") == "public":
+                    region = endpoint.get("region_id") or endpoint.get("region") or ""
+                    urls.setdefault(region, {}).setdefault(entry.get("type", ""), endpoint["url"].rstrip("/"))
+                    if endpoint.get("region") and endpoint.get("region") != region:
+                        urls.setdefault(endpoint["region"], {}).setdefault(entry.get("type", ""), endpoint["url"])
+        return _Login(project, session, access, urls)
+
+    # ---- reading the APIs -------------------------------------------------------------------------------
+    def _get(
+        self, login: _Login, url: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> Any:
+        """One GET; its JSON."""
+        return json.loads(self._send(login, "GET", url, params, headers).data)
+
+    def _send(
+        self,
+        login: _Login,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> urllib3.BaseHTTPResponse:
+        """A request with the project's token, within what is left of the deadline; an error status raises,
+        naming it. A connection that drops before the answer (a kept-alive one the server closed
+        meanwhile) is tried again; a timeout is not (it spent the time)."""
+        if params:
+            url += ("&" if "?" in url else "?") + urlencode(params, doseq=True)
+        sent = {"X-Auth-Token": login.session.get_token() or "", "Accept": "application/json", **(headers or {})}
+        for attempt in range(CONNECT_TRIES):
+            try:
+                response = self.http.request(
+                    method, url, headers=sent, timeout=self.deadline.left(), retries=_REDIRECTS
+                )
+                break
+            except (urllib3.exceptions.ProtocolError, urllib3.exceptions.NewConnectionError):
+                if attempt == CONNECT_TRIES - 1:
+                    raise
+        if response.status >= 400:
+            raise ApiError(response.status, f"{method} answered HTTP {response.status} {response.reason}")
+        return response
+
+    def _pages(
+        self, login: _Login, url: str, key: str, params: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item of a listing, following its pages: Glance's `next` (relative to the endpoint's
+        root) and Nova's and Neutron's `<key>_links`."""
+        items: list[dict[str, Any]] = []
+        root = _root(url.split("/v2/images")[0]) if "/v2/images" in url else ""
+        seen: set[str] = set()
+        next_url: str | None = url
+        while next_url is not None and next_url not in seen:
+            seen.add(next_url)
+            body = self._get(login, next_url, params=params, headers=headers)
+            page = body.get(key) or []
+            items += page
+            params = {}  # a next link carries the query
+            following = body.get("next")
+            if following is None:
+                following = next(
+                    (link.get("href") for link in body.get(f"{key}_links", []) if link.get("rel") == "next"), None
+                )
+            elif not following.startswith("http"):
+                following = root + following
+            next_url = following if page else None
+        return items
+
+    def _region(self, region: str, logins: list[_Login]) -> None:
+        harvest = self.regions[region]
+        for login in logins:
+            for kind, endpoint, name in self._endpoints(login.access, region, login.project.id):
                 harvest.services.setdefault((kind, endpoint), ServiceIn(kind=kind, endpoint=endpoint, name=name))
-            kinds = {kind: endpoint for kind, endpoint, name in endpoints if name != "com.amazonaws.s3"}
-            if "compute" in kinds:
-                self._compute(conn, region.name, project, kinds["compute"], quotas)
-            if "network" in kinds:
-                self._network(conn, region.name, project, kinds["network"], quotas)
-            if "blockStorage" in kinds:
-                self._block_storage(conn, region.name, project, kinds["blockStorage"], quotas)
-            if "objectStore" in kinds:
-                self._object_store(conn, region.name, project, kinds["objectStore"], quotas)
-        quotas += self._per_user_limits(project)
-        self.projects[project.id] = self.projects[project.id].model_copy(update={"quotas": quotas})
+        shared_done: set[str] = set()
+        for login in logins:
+            urls = login.urls.get(region, {})
+            if "compute" in urls:
+                if "compute" not in shared_done:
+                    shared_done.add("compute")
+                    self._shared_compute(region, login)
+                self._compute(region, login)
+            network = urls.get("network")
+            if network:
+                self._network(region, login, network)
+            volume = urls.get("volumev3") or urls.get("block-storage") or urls.get("volume")
+            if volume:
+                if "volume" not in shared_done:
+                    shared_done.add("volume")
+                    self._volume_types(region, login, volume)
+                self._block_storage(region, login, volume)
+            if urls.get("object-store"):
+                self._object_store(region, login, urls["object-store"])
 
     def _endpoints(self, access: Any, region: str, project_id: str) -> list[tuple[str, str, str]]:
         found = []
@@ -366,187 +498,217 @@ class OpenStackHarvester:
                     found.append((kind_name[0], url, kind_name[1]))
         return sorted(set(found))
 
-    def _compute(self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]) -> None:
+    def _images(self, login: _Login, region: str, visibility: str) -> list[dict[str, Any]]:
+        """Active images of one visibility carrying the configured tags (Glance's `tag` is conjunctive when
+        repeated), in pages of the most Glance gives (its api_limit_max)."""
+        url = _root(login.urls[region]["image"]) + "/v2/images"
+        tags = set(self.provider.image_tags)
+        query = {"status": "active", "visibility": visibility, "limit": 1000, **({"tag": sorted(tags)} if tags else {})}
+        return [i for i in self._pages(login, url, "images", query) if tags <= set(i.get("tags") or [])]
+
+    def _shared_compute(self, region: str, login: _Login) -> None:
+        """What every project of a region sees alike: the compute API's version, public and community images."""
         harvest = self.regions[region]
-        service_key = ("compute", endpoint)
-        microversion = self._call(region, "compute version", lambda: conn.compute.get_endpoint_data().max_microversion)
-        if microversion is not None:
-            version = (
-                ".".join(str(p) for p in microversion[:2]) if isinstance(microversion, tuple) else str(microversion)
-            )
-            harvest.services[service_key] = harvest.services[service_key].model_copy(update={"microversion": version})
-        flavors = self._call(region, "flavors", lambda: list(conn.compute.flavors(details=True)))
+        compute = re.sub(rf"/{re.escape(login.project.id)}$", "", login.urls[region]["compute"])
+        version = self._call(region, "compute version", lambda: self._get(login, compute + "/")["version"])
+        if version is not None:
+            harvest.microversion = version.get("version") or None
+            for key, service in harvest.services.items():
+                if key[0] == "compute" and harvest.microversion:
+                    harvest.services[key] = service.model_copy(update={"microversion": harvest.microversion})
+        if "image" not in login.urls[region]:
+            self.failures.append(Failure(region, "images", "the catalog names no image service"))
+            return
+        for visibility in ("public", "community"):
+            images = self._call(region, "images", self._images, login, region, visibility)
+            for image in images or []:
+                harvest.images[image["id"]] = image_in(image, shared=True)
+
+    def _compute(self, region: str, login: _Login) -> None:
+        harvest = self.regions[region]
+        project = login.project.id
+        compute = login.urls[region]["compute"]
+        inline = _microversion_at_least(harvest.microversion, INLINE_SPECS)
+        headers = {"OpenStack-API-Version": "compute 2.61", "X-OpenStack-Nova-API-Version": "2.61"} if inline else None
+        # Nova lists a project its public flavors and the private ones it has access to, whatever
+        # `is_public` asks (that filter is for admins): the public ones are built once per region.
+        flavors = self._call(region, "flavors", self._pages, login, compute + "/flavors/detail", "flavors", {}, headers)
         for flavor in flavors or []:
-            if flavor.id not in harvest.specs:
-                specs = flavor.extra_specs
-                if not _inline_specs(flavor.microversion):  # before 2.61 Nova lists flavors without them
+            flavor_id = flavor["id"]
+            if flavor_id not in harvest.flavors:
+                specs = flavor.get("extra_specs") if inline else None
+                if specs is None:  # before 2.61 Nova lists flavors without them
                     specs = self._call(
                         region,
                         "flavor extra specs",
-                        lambda f: conn.compute.fetch_flavor_extra_specs(f).extra_specs,
-                        flavor,
+                        lambda f: self._get(login, f"{compute}/flavors/{f}/os-extra_specs")["extra_specs"],
+                        flavor_id,
                     )
-                harvest.specs[flavor.id] = dict(specs or {})
-            hw = hardware(harvest.specs[flavor.id])
-            shared = flavor.is_public is not False
-            harvest.flavors[flavor.id] = FlavorIn(
-                uuid=flavor.id,
-                name=flavor.name,
-                description=flavor.description or "",
-                vcpus=flavor.vcpus or 0,
-                ram=flavor.ram or 0,
-                disk=flavor.disk or 0,
-                swap=_count(str(flavor.swap or 0)),
-                ephemeral=flavor.ephemeral or 0,
-                gpus=hw.gpus,
-                gpu_model=hw.gpu_model,
-                gpu_vendor=hw.gpu_vendor,
-                infiniband=hw.infiniband,
-                local_storage=hw.local_storage,
-                is_shared=shared,
-            )
-            if not shared:
+                harvest.flavors[flavor_id] = flavor_in(flavor, dict(specs or {}))
+            if not harvest.flavors[flavor_id].is_shared:
                 # The project sees it, so it has access; the access list (where policy lets a project read
                 # it) names the other configured projects too.
-                self.private[project.id]["flavors"].add(flavor.id)
-                if flavor.id not in harvest.access:
-                    listed = self._call(region, "flavor access", _flavor_access, conn, flavor)
-                    harvest.access[flavor.id] = [a["tenant_id"] for a in listed or []]
-        images = self._call(region, "images", lambda: self._images(conn))
-        for image in images or []:
-            shared = image.visibility in ("public", "community")
-            harvest.images[image.id] = image_in(image, shared)
-            if not shared:
-                users = {project.id}
-                if image.visibility == "shared" and image.owner_id == project.id:
-                    members = self._call(region, "image members", lambda i: list(conn.image.members(i)), image)
-                    users |= {m.member_id for m in members or [] if m.status == "accepted"}
-                for user in users & self.configured:
-                    self.private.setdefault(user, {"flavors": set(), "images": set(), "networks": set()})["images"].add(
-                        image.id
-                    )
-        quota = self._call(region, "compute quotas", lambda: conn.compute.get_quota_set(project.id, usage=True))
+                self.private[project]["flavors"].add(flavor_id)
+                if flavor_id not in harvest.access:
+                    listed = self._call(region, "flavor access", self._flavor_access, login, compute, flavor_id)
+                    harvest.access[flavor_id] = [a["tenant_id"] for a in listed or []]
+        if "image" in login.urls[region]:
+            # Private images are the owner's; a shared one is listed to its owner and to the members that
+            # accepted it (Glance's default member_status): the listings say whose it is.
+            for visibility in ("private", "shared"):
+                images = self._call(region, "images", self._images, login, region, visibility)
+                for image in images or []:
+                    if visibility == "private" and image.get("owner") != project:
+                        continue  # an admin's listing holds every project's private images
+                    if image["id"] not in harvest.images:
+                        harvest.images[image["id"]] = image_in(image, shared=False)
+                    self.private[project]["images"].add(image["id"])
+        quota = self._call(
+            region, "compute quotas", lambda: self._get(login, f"{compute}/os-quota-sets/{project}/detail")["quota_set"]
+        )
         if quota is not None:
-            usage = quota.usage or {}
-            figures = {"cores": quota.cores, "instances": quota.instances, "ram": quota.ram}
-            self._add(quotas, QuotaIn(region=region, service="compute", endpoint=endpoint, **figures))
-            used = {k: usage.get(k) for k in figures}
-            self._add(quotas, QuotaIn(region=region, service="compute", endpoint=endpoint, usage=True, **used))
+            endpoint = self._endpoint_of(region, "compute")
+            keys = ("cores", "instances", "ram")
+            limits = {k: _figure(quota.get(k), "limit") for k in keys}
+            used = {k: _figure(quota.get(k), "in_use") for k in keys}
+            self._add(self.quotas[project], QuotaIn(region=region, service="compute", endpoint=endpoint, **limits))
+            self._add(
+                self.quotas[project], QuotaIn(region=region, service="compute", endpoint=endpoint, usage=True, **used)
+            )
 
-    def _images(self, conn: Any) -> list[Any]:
-        tags = self.provider.image_tags
-        query: dict[str, Any] = {"status": "active"}
-        if tags:
-            query["tag"] = tags[0]
-        listed = [i for i in conn.image.images(**query) if set(tags) <= set(i.tags or [])]
-        return listed + self._community_images(conn, query, {i.id for i in listed})
+    def _flavor_access(self, login: _Login, compute: str, flavor_id: str) -> list[dict[str, str]]:
+        """The projects a private flavor is shared with; Nova's default policy keeps that list to admins,
+        and then the projects that see the flavor (read already) are all we know."""
+        try:
+            listed: list[dict[str, str]] = self._get(login, f"{compute}/flavors/{flavor_id}/os-flavor-access")[
+                "flavor_access"
+            ]
+        except ApiError as error:
+            if error.status == 403:
+                return []
+            raise
+        return listed
 
-    def _community_images(self, conn: Any, query: dict[str, Any], listed: set[str]) -> list[Any]:
-        """Community images: any project may launch them (shared, as feeder.md says), but Glance lists them
-        only when asked for by visibility (a project's own are in its default listing already)."""
-        tags = set(self.provider.image_tags)
-        found = conn.image.images(visibility="community", **query)
-        return [i for i in found if i.id not in listed and tags <= set(i.tags or [])]
+    def _endpoint_of(self, region: str, kind: str) -> str:
+        """The endpoint of the region's service of this kind that keeps quotas (an S3 gateway does not)."""
+        services = self.regions[region].services
+        return next(e for (k, e), service in services.items() if k == kind and service.name != "com.amazonaws.s3")
 
-    def _network(self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]) -> None:
+    def _network(self, region: str, login: _Login, url: str) -> None:
         harvest = self.regions[region]
-        networks = self._call(region, "networks", lambda: list(conn.network.networks()))
-        subnets = self._call(region, "subnets", lambda: list(conn.network.subnets())) if networks else []
+        project = login.project
+        base = _root(url) + "/v2.0"
+        networks = self._call(region, "networks", self._pages, login, base + "/networks", "networks", {})
         cidrs: dict[str, str] = {}
-        for subnet in sorted(subnets or [], key=lambda s: (s.ip_version != 4, s.name or "", s.id)):
-            cidrs.setdefault(subnet.network_id, subnet.cidr)  # the first IPv4 subnet's, else the first
+        if any(n.get("subnets") for n in networks or []):  # a network lists its subnets' ids
+            subnets = self._call(region, "subnets", self._pages, login, base + "/subnets", "subnets", {})
+            ordered = sorted(subnets or [], key=lambda s: (s.get("ip_version") != 4, s.get("name") or "", s["id"]))
+            for subnet in ordered:
+                cidrs.setdefault(subnet["network_id"], subnet["cidr"])  # the first IPv4 subnet's, else the first
         for network in networks or []:
-            shared = bool(network.is_shared or network.is_router_external)
-            if not shared and network.project_id not in self.configured:
+            owner: str = network.get("project_id") or network.get("tenant_id") or ""
+            shared = bool(network.get("shared") or network.get("router:external"))
+            if not shared and owner not in self.configured:
                 continue
-            default_public = project.default_public_network in (network.id, network.name)
-            default_private = project.default_private_network in (network.id, network.name)
+            default_public = project.default_public_network in (network["id"], network.get("name"))
+            default_private = project.default_private_network in (network["id"], network.get("name"))
             proxy = project.private_network_proxy if default_private else None
-            before = harvest.networks.get(network.id)
-            harvest.networks[network.id] = NetworkIn(
-                uuid=network.id,
-                name=network.name or network.id,
-                description=network.description or "",
-                is_router_external=bool(network.is_router_external),
-                is_default=bool(network.is_default)
+            before = harvest.networks.get(network["id"])
+            harvest.networks[network["id"]] = NetworkIn(
+                uuid=network["id"],
+                name=network.get("name") or network["id"],
+                description=network.get("description") or "",
+                is_router_external=bool(network.get("router:external")),
+                is_default=bool(network.get("is_default"))
                 or default_public
                 or default_private
                 or bool(before and before.is_default),
-                mtu=network.mtu or None,
-                cidr=cidrs.get(network.id),
-                tags=sorted(network.tags or []),
+                mtu=network.get("mtu") or None,
+                cidr=cidrs.get(network["id"]),
+                tags=sorted(network.get("tags") or []),
                 is_shared=shared,
                 proxy_host=proxy.host if proxy else (before.proxy_host if before else None),
                 proxy_user=proxy.user if proxy else (before.proxy_user if before else None),
             )
             if not shared:
-                self.private.setdefault(network.project_id, {"flavors": set(), "images": set(), "networks": set()})[
-                    "networks"
-                ].add(network.id)
-        quota = self._call(region, "network quotas", lambda: conn.network.get_quota(project.id, details=True))
+                self.private.setdefault(owner, {"flavors": set(), "images": set(), "networks": set()})["networks"].add(
+                    network["id"]
+                )
+        quota = self._call(
+            region, "network quotas", lambda: self._get(login, f"{base}/quotas/{project.id}/details.json")["quota"]
+        )
         if quota is not None:
             names = {
-                "public_ips": "floating_ips",
-                "networks": "networks",
-                "ports": "ports",
-                "security_groups": "security_groups",
-                "security_group_rules": "security_group_rules",
+                "public_ips": "floatingip",
+                "networks": "network",
+                "ports": "port",
+                "security_groups": "security_group",
+                "security_group_rules": "security_group_rule",
             }
-            limits = {k: (getattr(quota, v, None) or {}).get("limit") for k, v in names.items()}
-            used = {k: (getattr(quota, v, None) or {}).get("used") for k, v in names.items()}
+            limits = {k: _figure(quota.get(v), "limit") for k, v in names.items()}
+            used = {k: _figure(quota.get(v), "used") for k, v in names.items()}
+            endpoint = self._endpoint_of(region, "network")
+            quotas = self.quotas[project.id]
             self._add(quotas, QuotaIn(region=region, service="network", endpoint=endpoint, **limits))
             self._add(quotas, QuotaIn(region=region, service="network", endpoint=endpoint, usage=True, **used))
 
-    def _block_storage(
-        self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]
-    ) -> None:
+    def _volume_types(self, region: str, login: _Login, url: str) -> None:
         harvest = self.regions[region]
-        if not harvest.volume_types:
-            types = self._call(region, "volume types", lambda: list(conn.block_storage.types()))
-            qos_of: dict[str, str] = {}  # volume type id -> its QoS, as "key=value,..."
-            for spec in self._call(region, "QoS specs", lambda: list(conn.block_storage.qos_specs())) or []:
-                text = ",".join(f"{k}={v}" for k, v in sorted((spec.specs or {}).items()))
-                associated = self._call(
-                    region, "QoS associations", lambda s: list(conn.block_storage.qos_spec_associations(s)), spec
-                )
-                for association in associated or []:
-                    if association.association_type == "volume_type":
-                        qos_of[association.id] = text
-            for volume_type in types or []:
-                harvest.volume_types[volume_type.name] = VolumeTypeIn(
-                    name=volume_type.name,
-                    description=volume_type.description or "",
-                    qos=qos_of.get(volume_type.id) or None,
-                )
+        types = self._call(region, "volume types", lambda: self._get(login, url + "/types")["volume_types"])
+        qos_of: dict[str, str] = {}  # volume type id -> its QoS, as "key=value,..."
+        for spec in self._call(region, "QoS specs", lambda: self._get(login, url + "/qos-specs")["qos_specs"]) or []:
+            text = ",".join(f"{k}={v}" for k, v in sorted((spec.get("specs") or {}).items()))
+            associated = self._call(
+                region,
+                "QoS associations",
+                lambda s: self._get(login, f"{url}/qos-specs/{s}/associations")["qos_associations"],
+                spec["id"],
+            )
+            for association in associated or []:
+                if association.get("association_type") == "volume_type":
+                    qos_of[association["id"]] = text
+        for volume_type in types or []:
+            harvest.volume_types[volume_type["name"]] = VolumeTypeIn(
+                name=volume_type["name"],
+                description=volume_type.get("description") or "",
+                qos=qos_of.get(volume_type["id"]) or None,
+            )
+
+    def _block_storage(self, region: str, login: _Login, url: str) -> None:
+        project = login.project.id
         quota = self._call(
-            region, "block storage quotas", lambda: conn.block_storage.get_quota_set(project.id, usage=True)
+            region,
+            "block storage quotas",
+            lambda: self._get(login, f"{url}/os-quota-sets/{project}", params={"usage": "true"})["quota_set"],
         )
         if quota is not None:
-            usage = quota.usage or {}
-            figures = {
-                "gigabytes": quota.gigabytes,
-                "per_volume_gigabytes": quota.per_volume_gigabytes,
-                "volumes": quota.volumes,
-            }
-            self._add(quotas, QuotaIn(region=region, service="blockStorage", endpoint=endpoint, **figures))
-            used = {k: usage.get(k) for k in ("gigabytes", "volumes")}
+            endpoint = self._endpoint_of(region, "blockStorage")
+            limits = {k: _figure(quota.get(k), "limit") for k in ("gigabytes", "per_volume_gigabytes", "volumes")}
+            used = {k: _figure(quota.get(k), "in_use") for k in ("gigabytes", "volumes")}
+            quotas = self.quotas[project]
+            self._add(quotas, QuotaIn(region=region, service="blockStorage", endpoint=endpoint, **limits))
             self._add(quotas, QuotaIn(region=region, service="blockStorage", endpoint=endpoint, usage=True, **used))
-            quotas += volume_type_quotas(quota.to_dict(headers=False, computed=False), usage, region, endpoint)
+            per_type_limits = {k: _figure(v, "limit") for k, v in quota.items()}
+            per_type_usage = {k: _figure(v, "in_use") for k, v in quota.items()}
+            quotas += volume_type_quotas(per_type_limits, per_type_usage, region, endpoint)
 
-    def _object_store(
-        self, conn: Any, region: str, project: OpenStackProject, endpoint: str, quotas: list[QuotaIn]
-    ) -> None:
-        account = self._call(region, "object store account", lambda: conn.object_store.get_account_metadata())
-        if account is None:
+    def _object_store(self, region: str, login: _Login, url: str) -> None:
+        headers = self._call(
+            region,
+            "object store account",
+            lambda: self._send(login, "HEAD", url).headers,
+        )
+        if headers is None:
             return
-        used = {
-            "bytes": account.account_bytes_used,
-            "containers": account.account_container_count,
-            "objects": account.account_object_count,
-        }
-        quota_bytes = (account.metadata or {}).get("quota-bytes") or (account.metadata or {}).get("Quota-Bytes")
-        if quota_bytes is not None:
+        endpoint = self._endpoint_of(region, "objectStore")
+        quotas = self.quotas[login.project.id]
+        if (quota_bytes := headers.get("X-Account-Meta-Quota-Bytes")) is not None:
             self._add(quotas, QuotaIn(region=region, service="objectStore", endpoint=endpoint, bytes=int(quota_bytes)))
+        used = {
+            "bytes": headers.get("X-Account-Bytes-Used"),
+            "containers": headers.get("X-Account-Container-Count"),
+            "objects": headers.get("X-Account-Object-Count"),
+        }
         figures = {k: int(v) for k, v in used.items() if v is not None}
         self._add(quotas, QuotaIn(region=region, service="objectStore", endpoint=endpoint, usage=True, **figures))
 

@@ -67,6 +67,7 @@ class ProviderReport:
     type: str
     outcome: Outcome
     seconds: float = 0.0
+    write_seconds: float = 0.0  # its transaction (writes go one at a time: their sum bounds a run)
     changes: Changes = field(default_factory=Changes)
     failures: list[Failure] = field(default_factory=list)
 
@@ -307,11 +308,18 @@ async def feed(
         raise ValueError(f"not configured: {', '.join(sorted(unknown))}")
     display = display or Display()
     slots = asyncio.Semaphore(concurrency)
+    # Harvests outpace the one-at-a-time writes: without a bound, every harvested bundle of a big
+    # federation waits in memory for its turn (the feeder's RSS grew with the number of providers).
+    unwritten = asyncio.Semaphore(2 * concurrency)
     write_lock = asyncio.Lock()
     executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest")
     reports: dict[str, ProviderReport] = {}
 
     async def one(provider: OpenStackProvider | KubernetesProvider) -> None:
+        async with unwritten:
+            await harvest_and_write(provider)
+
+    async def harvest_and_write(provider: OpenStackProvider | KubernetesProvider) -> None:
         async with slots:
             display.started(provider.name)
             harvest = await _harvest_one(executor, config, provider)
@@ -322,7 +330,11 @@ async def feed(
         # marked stale, and the failure is recorded on the provider (a failure never deletes data).
         try:
             async with write_lock:
-                report.changes = await writer.write(recorded(config, provider, harvest), dry_run=dry_run)
+                writing = time.monotonic()
+                try:
+                    report.changes = await writer.write(recorded(config, provider, harvest), dry_run=dry_run)
+                finally:
+                    report.write_seconds = time.monotonic() - writing
             report.outcome = OUTCOMES[harvest.outcome]
         except Exception as error:
             # A dangling reference, a uniqueness clash, the registry refusing: this provider fails, not the run.
@@ -363,7 +375,7 @@ def report_json(report: ProviderReport) -> dict[str, Any]:
     c = report.changes
     return {
         "provider": report.provider, "type": report.type, "outcome": report.outcome,
-        "seconds": round(report.seconds, 3),
+        "seconds": round(report.seconds, 3), "writeSeconds": round(report.write_seconds, 3),
         "created": dict(c.created), "updated": dict(c.updated), "removed": dict(c.removed),
         "edgesCreated": c.edges_created, "edgesUpdated": c.edges_updated, "edgesRemoved": c.edges_removed,
         "error": report.error,

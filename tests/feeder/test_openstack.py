@@ -1,4 +1,4 @@
-"""The OpenStack harvest: openstacksdk against loopback clouds answering in the API reference's shapes."""
+"""The OpenStack harvest against loopback clouds answering in the API reference's shapes."""
 
 from __future__ import annotations
 

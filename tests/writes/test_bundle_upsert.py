@@ -274,3 +274,29 @@ async def test_a_changed_trust_is_an_edge_update(
     assert (changes["edgesUpdated"], changes["edgesCreated"], changes["changed"]) == (1, 0, True)
     stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
     assert stored is not None and "renamed-idp" in [t["idpName"] for t in stored["trusts"]]
+
+
+async def test_an_update_sets_the_values_that_moved_and_drops_the_ones_the_bundle_no_longer_has(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    await replace_graph(database, FederationFile())
+    await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)
+    edited = copy.deepcopy(cnaf)
+    compute = next(s for s in edited["provider"]["regions"][0]["services"] if s["kind"] == "compute")
+    image = compute["images"][0]
+    del image["osDistro"]
+    image["osVersion"] = "24.04"
+    untouched = compute["images"][1]["uuid"]
+
+    answer = (await ask(client, UPSERT, {"bundle": edited}, token=issuer.admin)).data["upsertProviderBundle"]
+
+    assert counts(answer["updated"]) == {"Image": 1}
+    read = "MATCH (n:Image) WHERE n.uuid = $uuid RETURN properties(n) AS props"
+    [changed] = await database.read(read, {"uuid": image["uuid"]})
+    assert "osDistro" not in changed["props"] and changed["props"]["osVersion"] == "24.04"
+    assert changed["props"]["changedAt"] > changed["props"]["addedAt"]
+    [kept] = await database.read(read, {"uuid": untouched})
+    assert kept["props"]["changedAt"] == kept["props"]["addedAt"]  # confirmed, not changed
+    assert kept["props"]["updatedAt"] > kept["props"]["addedAt"]
+    stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
+    assert stored is not None and seen_provider(stored) == expected_provider(edited)
