@@ -11,10 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from wsgiref.simple_server import WSGIServer
 
-from registry.settings import get_settings
+from registry.settings import Settings, get_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 STATE = PROJECT / ".state"
@@ -24,34 +27,62 @@ LAST_NEO4J_HOME = STATE / "neo4j-home"
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
     from registry.limits import LimitedHttpToolsProtocol
+    from registry.request_log import json_log_config
 
     settings = get_settings()
-    # The registry's own lines (a client's error at INFO, an unexpected one at ERROR with the request
-    # id) through uvicorn's handler; uvicorn configures only its own loggers.
-    log_config = copy.deepcopy(LOGGING_CONFIG)
-    log_config["loggers"]["registry"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    # uvloop and httptools (uvicorn[standard]), the parser limiting request heads; `serve` keeps no
-    # access log by default: /metrics counts requests and their latency.
+    workers = getattr(args, "workers", 1)
+    metrics_server = None
+    if workers > 1:
+        metrics_server = _share_metrics(settings)
+    # Every line as JSON (registry/request_log.py): the registry's own (one per request, a client's
+    # error at INFO, an unexpected one at ERROR with its traceback) and uvicorn's.
+    log_config = json_log_config(copy.deepcopy(LOGGING_CONFIG))
+    # uvloop and httptools (uvicorn[standard]), the parser limiting request heads; no access log of
+    # uvicorn's by default: the registry logs every request itself.
+    try:
+        _run_uvicorn(args, settings, workers, log_config, LimitedHttpToolsProtocol)
+    finally:
+        if metrics_server is not None:
+            metrics_server.shutdown()
+    return 0
+
+
+def _share_metrics(settings: Settings) -> WSGIServer | None:
+    """Multiprocess metrics for several workers: a folder they all write their figures into (set in the
+    environment before they start, emptied first), read by /metrics; the metrics port, if any, served
+    from this process (a port cannot be bound by every worker)."""
+    from registry.metrics import MULTIPROCESS_DIR_VARIABLE, prepare_multiprocess_dir, serve_metrics
+
+    folder = os.environ.get(MULTIPROCESS_DIR_VARIABLE) or tempfile.mkdtemp(prefix="registry-metrics-")
+    prepare_multiprocess_dir(Path(folder))
+    if settings.metrics_port is None:
+        return None
+    return serve_metrics(settings.metrics_port, settings.metrics_host)
+
+
+def _run_uvicorn(
+    args: argparse.Namespace, settings: Settings, workers: int, log_config: dict[str, Any], http: type
+) -> None:
+    import uvicorn
+
     uvicorn.run(
         "registry.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
-        workers=getattr(args, "workers", 1),
+        workers=workers,
         loop="uvloop",
-        http=LimitedHttpToolsProtocol,
+        http=http,
         timeout_keep_alive=int(max(1, settings.keep_alive_timeout_s)),
         # On SIGTERM, requests in flight get their deadline to finish, no more.
         timeout_graceful_shutdown=int(settings.request_deadline_s) + 1,
-        access_log=getattr(args, "access_log", True),  # `registry dev` logs each request
+        access_log=getattr(args, "access_log", False),
         log_level="info",
         log_config=log_config,
     )
-    return 0
 
 
 async def _load(path: Path) -> int:
