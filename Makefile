@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+CODEGEN := .venv-codegen/.installed
 
-.PHONY: run test install java lint schema bench soak bench-feed
+.PHONY: run test install java lint schema bench soak bench-feed client
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
@@ -25,7 +26,7 @@ run: install
 	$(BIN)/registry dev
 
 # Lint, type-check, then the whole suite against its own Neo4j (or NEO4J_URI).
-test: install
+test: install $(CODEGEN)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -60,3 +61,14 @@ bench-feed: install
 
 schema: install
 	$(BIN)/registry export-schema
+
+# ariadne-codegen, pinned, in a venv of its own: it needs graphql-core < 3.3, the service 3.3.
+$(CODEGEN): examples/clients/codegen-requirements.txt
+	$(PYTHON) -m venv .venv-codegen
+	.venv-codegen/bin/pip install -q -r examples/clients/codegen-requirements.txt
+	touch $(CODEGEN)
+
+# The orchestrator's typed client, regenerated from the SDL (exported first) and examples/queries/.
+client: schema $(CODEGEN)
+	rm -rf examples/clients/orchestrator/registry_client
+	cd examples/clients/orchestrator && ../../../.venv-codegen/bin/ariadne-codegen --config ariadne-codegen.toml

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from registry.app import create_app
 from registry.settings import Settings
+from resolvers.db import Database
 from resolvers.federation_file import FederationFile
 from tests.conftest import Issuer
 
@@ -22,7 +23,8 @@ PROVIDERS = "query Providers { providers(first: 5) { nodes { name } } }"
 
 
 @pytest.fixture(scope="module")
-async def cors_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def cors_client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    # After `database`: two apps applying the constraints at once race in Neo4j.
     app = create_app(settings.model_copy(update={"cors_origins": [DASHBOARD, "http://127.0.0.1:5173"]}))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
