@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIServer
 
+from pydantic import SecretStr
+
 from registry.settings import Settings, get_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -85,12 +87,12 @@ def _run_uvicorn(
     )
 
 
-async def _load(path: Path) -> int:
+async def _load(path: Path, settings: Settings) -> int:
     from registry.database import apply_constraints, open_database
     from registry.feeder import load_federation, read_federation
 
     federation = read_federation(path)
-    database = open_database(get_settings())
+    database = open_database(settings)
     try:
         await apply_constraints(database)
         changes = await load_federation(database, federation)
@@ -104,14 +106,34 @@ async def _load(path: Path) -> int:
 
 
 def _load_cmd(args: argparse.Namespace) -> int:
+    import neo4j
+
     from registry.feeder import FederationFileError
     from resolvers.errors import Refusal
 
+    settings = _connection_settings(args)
     try:
-        return asyncio.run(_load(Path(args.file)))
+        return asyncio.run(_load(Path(args.file), settings))
     except (FederationFileError, Refusal) as error:
         print(f"registry load: {error}", file=sys.stderr)
         return 2
+    except (OSError, neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.AuthError) as error:
+        print(f"registry load: cannot write to Neo4j at {settings.neo4j_uri}: {error}", file=sys.stderr)
+        return 3
+
+
+def _connection_settings(args: argparse.Namespace) -> Settings:
+    """The settings, with the Neo4j connection the command line names instead of NEO4J_URI & co."""
+    update: dict[str, Any] = {}
+    if getattr(args, "uri", None):
+        update["neo4j_uri"] = args.uri
+    if getattr(args, "user", None):
+        update["neo4j_user"] = args.user
+    if getattr(args, "database", None):
+        update["neo4j_database"] = args.database
+    if getattr(args, "password_file", None):
+        update["neo4j_password"] = SecretStr(Path(args.password_file).read_text().strip())
+    return get_settings().model_copy(update=update)
 
 
 def _export_schema(args: argparse.Namespace) -> int:
@@ -142,8 +164,13 @@ def _local_neo4j(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return LocalNeo4j(home=Path(home), port=port or 7687)
 
 
+def _say(message: str) -> None:
+    """Progress of `registry dev` and `registry neo4j start`, at once (stdout may be a pipe)."""
+    print(f"registry: {message}", file=sys.stderr, flush=True)
+
+
 def _start_neo4j(server) -> None:  # type: ignore[no-untyped-def]
-    server.start()
+    server.start(report=_say)
     LAST_NEO4J_HOME.parent.mkdir(parents=True, exist_ok=True)
     LAST_NEO4J_HOME.write_text(str(server.home))
 
@@ -208,6 +235,7 @@ def _dev(args: argparse.Namespace) -> int:
             _start_neo4j(server)
             os.environ["NEO4J_URI"] = server.uri
         issuer_port = args.issuer_port
+        _say(f"development token issuer on http://127.0.0.1:{issuer_port}")
         children.append(
             subprocess.Popen(
                 [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
@@ -216,6 +244,7 @@ def _dev(args: argparse.Namespace) -> int:
         # SLA documents: an S3-protocol server on loopback (moto's; in-memory, so documents last as long as
         # it runs), unless an object store is configured already.
         if "REGISTRY_S3_ENDPOINT_URL" not in os.environ:
+            _say(f"S3 server for SLA documents on http://127.0.0.1:{args.s3_port} (in memory)")
             children.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(args.s3_port)],
@@ -234,10 +263,15 @@ def _dev(args: argparse.Namespace) -> int:
         os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
         os.environ["REGISTRY_ISSUERS"] = json.dumps([i.model_dump() for i in issuers])
         get_settings.cache_clear()
+        _say(f"loading {args.file} into {os.environ['NEO4J_URI']}")
         if _load_cmd(argparse.Namespace(file=args.file)) != 0:
             return 2
-        print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
-        print(f"A token: .venv/bin/registry dev-token --group ml-infn   (issuer http://127.0.0.1:{issuer_port})")
+        token_command = ".venv/bin/registry dev-token --group ml-infn"
+        if issuer_port != 8001:
+            token_command += f" --issuer-port {issuer_port}"
+        print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
+        print(f"A token:  {token_command}", flush=True)
+        _say("starting the server; it is ready when uvicorn says 'Application startup complete'")
         return _serve(args)
     finally:
         # A second signal must not cut the clean-up short.
@@ -274,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         "load", help="write a federation file into Neo4j (a transaction per provider, idempotent)"
     )
     load.add_argument("file")
+    load.add_argument("--uri", help="the Neo4j server, e.g. bolt://db.example.org:7687 (default: $NEO4J_URI)")
+    load.add_argument("--user", help="default: $NEO4J_USER, else neo4j")
+    load.add_argument(
+        "--password-file", help="a file holding the password (default: $NEO4J_PASSWORD; unset: no authentication)"
+    )
+    load.add_argument("--database", help="default: $NEO4J_DATABASE, else neo4j")
     load.set_defaults(run=_load_cmd)
 
     feed_parser = commands.add_parser(
