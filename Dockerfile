@@ -11,7 +11,8 @@ COPY registry ./registry
 COPY resolvers ./resolvers
 COPY schema ./schema
 COPY examples ./examples
-RUN pip install --no-cache-dir --no-deps . && useradd --system registry
+# (setuptools, the build backend, comes from the lock too: nothing is fetched unpinned)
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . && useradd --system registry
 USER registry
 
 ENV REGISTRY_ENVIRONMENT=production
