@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import time
 from collections.abc import AsyncIterator
@@ -32,7 +33,7 @@ from registry.caching import mark_cacheable
 from registry.cors import CrossOrigin
 from registry.database import apply_constraints, is_ready, open_database
 from registry.limits import GuardRequests, Refusal, decode_request_json, refusal_body
-from registry.metrics import exposition, multiprocess_dir, serve_metrics
+from registry.metrics import PARENT_SERVES_METRICS_VARIABLE, exposition, serve_metrics
 from registry.request_log import LogRequests
 from registry.settings import Settings, get_settings
 from registry.storage import S3DocumentStore
@@ -289,7 +290,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.wait_for(asyncio.shield(app.state.constraints_applied.wait()), timeout=10.0)
         metrics_server = None
         # With several workers, the serving command's own process serves the port (registry/cli.py).
-        if settings.metrics_port is not None and multiprocess_dir() is None:
+        if settings.metrics_port is not None and not os.environ.get(PARENT_SERVES_METRICS_VARIABLE):
             metrics_server = serve_metrics(settings.metrics_port, settings.metrics_host)
         try:
             yield

@@ -37,8 +37,8 @@ def _serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     workers = getattr(args, "workers", 1)
     metrics_server = None
-    if workers > 1:
-        metrics_server = _share_metrics(settings)
+    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_server = _share_metrics(settings, serve_port=workers > 1)
     # Every line as JSON (registry/request_log.py): the registry's own (one per request, a client's
     # error at INFO, an unexpected one at ERROR with its traceback) and uvicorn's.
     log_config = json_log_config(copy.deepcopy(LOGGING_CONFIG))
@@ -52,17 +52,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _share_metrics(settings: Settings) -> WSGIServer | None:
-    """Multiprocess metrics for several workers: a folder they all write their figures into (set in the
-    environment before they start, emptied first), read by /metrics; the metrics port, if any, served
-    from this process (a port cannot be bound by every worker)."""
-    from registry.metrics import MULTIPROCESS_DIR_VARIABLE, prepare_multiprocess_dir, serve_metrics
+def _share_metrics(settings: Settings, serve_port: bool) -> WSGIServer | None:
+    """Multiprocess metrics: a folder every worker writes its figures into (in the environment before
+    they start, cleared of an earlier run's files), summed by /metrics; with several workers the metrics
+    port, if any, is served from this process (a port cannot be bound by every worker)."""
+    from registry import metrics
 
-    folder = os.environ.get(MULTIPROCESS_DIR_VARIABLE) or tempfile.mkdtemp(prefix="registry-metrics-")
-    prepare_multiprocess_dir(Path(folder))
-    if settings.metrics_port is None:
+    folder = os.environ.get(metrics.MULTIPROCESS_DIR_VARIABLE) or tempfile.mkdtemp(prefix="registry-metrics-")
+    metrics.prepare_multiprocess_dir(Path(folder))
+    if settings.metrics_port is None or not serve_port:
         return None
-    return serve_metrics(settings.metrics_port, settings.metrics_host)
+    os.environ[metrics.PARENT_SERVES_METRICS_VARIABLE] = "1"
+    return metrics.serve_metrics(settings.metrics_port, settings.metrics_host)
 
 
 def _run_uvicorn(

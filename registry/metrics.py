@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 from wsgiref.simple_server import WSGIServer
 
@@ -18,6 +17,8 @@ from schema.request_record import RequestRecord
 # prometheus-client reads this variable when it is first imported: each worker must have it in its
 # environment before that (the serving command sets it before it starts them).
 MULTIPROCESS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+# Set by the serving command when its own process serves the metrics port for all workers.
+PARENT_SERVES_METRICS_VARIABLE = "REGISTRY_PARENT_SERVES_METRICS"
 
 GRAPHQL_REQUESTS = Counter(
     "registry_graphql_requests_total",
@@ -66,10 +67,12 @@ def multiprocess_dir() -> str | None:
 
 
 def prepare_multiprocess_dir(path: Path) -> None:
-    """An empty folder for the workers' metric files: files of an earlier run would be added in."""
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
+    """The folder for the workers' metric files, with every file of an earlier run deleted (they would
+    be added in); only this process's own files (`<kind>_<pid>.db`) are kept, as it may have opened them."""
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        if not stale.stem.endswith(f"_{os.getpid()}"):
+            stale.unlink()
     os.environ[MULTIPROCESS_DIR_VARIABLE] = str(path)
 
 

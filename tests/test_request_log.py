@@ -113,10 +113,18 @@ def _metric(text: str, line_start: str) -> float:
     return values[0]
 
 
+def _log(stderr: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stderr.read_text().splitlines() if line.startswith("{")]
+
+
+def _lines_saying(stderr: Path, message: str) -> set[int]:
+    """The processes that logged `message`."""
+    return {line["pid"] for line in _log(stderr) if line.get("message") == message}
+
+
 def _served_by(stderr: Path) -> set[int]:
     """The workers that logged a ProviderNames request."""
-    lines = [json.loads(line) for line in stderr.read_text().splitlines() if line.startswith("{")]
-    return {line["pid"] for line in lines if line.get("operation") == "ProviderNames"}
+    return {line["pid"] for line in _log(stderr) if line.get("operation") == "ProviderNames"}
 
 
 async def _ask_concurrently(url: str, count: int) -> int:
@@ -136,6 +144,9 @@ def test_metrics_add_up_over_several_workers(neo4j_uri: str, tmp_path: Path) -> 
         REGISTRY_METRICS_PORT=str(metrics_port),
         PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
     )
+    # a file an earlier run left: its figures must not be added in
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "counter_1.db").write_bytes(b"")
     stderr = tmp_path / "stderr.log"
     with stderr.open("wb") as log_file:
         server = subprocess.Popen(
@@ -144,15 +155,12 @@ def test_metrics_add_up_over_several_workers(neo4j_uri: str, tmp_path: Path) -> 
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
+            # Both workers up (uvicorn restarts one that is slow to answer its supervisor, as on a
+            # loaded machine: wait for two that started their application).
+            deadline = time.monotonic() + 240
+            while len(_lines_saying(stderr, "Application startup complete.")) < 2:
                 assert server.poll() is None, stderr.read_text()
-                assert time.monotonic() < deadline, "the workers did not come up"
-                try:
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
+                assert time.monotonic() < deadline, f"the workers did not come up: {stderr.read_text()}"
                 time.sleep(0.5)
             # Concurrent connections, until both workers have answered some (the kernel hands each
             # connection to whichever worker accepts first).

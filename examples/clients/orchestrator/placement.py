@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 
 import httpx
-from registry_client import RegistryClient  # beside this file: Python puts a script's folder on the path
+from registry_client import GraphQLClientError, RegistryClient  # beside this file (a script's folder is on the path)
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ async def main() -> int:
         client = RegistryClient(url=args.url, http_client=http)
         try:
             rows = await placements(client, args.group, args.issuer, args.min_gpus)
-        except LookupError as error:
-            print(error, file=sys.stderr)
+        except (LookupError, GraphQLClientError) as error:  # an HTTP status, or the answer's errors
+            print(f"placement: {error}", file=sys.stderr)
             return 1
     for row in rows:
         print(f"{row.provider:14} {row.region:12} {row.flavor:20} {row.gpus} × {row.gpu_model or '?':8} "
