@@ -2,12 +2,17 @@
 FROM python:3.11-slim
 
 WORKDIR /app
+# Every dependency exactly as locked (versions and hashes: `make lock` writes the file), in a layer of its
+# own that changes only with the lock; then the registry itself, with nothing more resolved.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY registry ./registry
 COPY resolvers ./resolvers
 COPY schema ./schema
 COPY examples ./examples
-RUN pip install --no-cache-dir . && useradd --system registry
+# (setuptools, the build backend, comes from the lock too: nothing is fetched unpinned)
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . && useradd --system registry
 USER registry
 
 ENV REGISTRY_ENVIRONMENT=production

@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+CODEGEN := .venv-codegen/.installed
 
-.PHONY: run test install java lint schema bench soak bench-feed
+.PHONY: run test install java lint schema bench soak bench-feed client lock
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> installing the registry and its dependencies into $(VENV) (about 120 packages; a few minutes)"
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install --progress-bar off -e '.[dev]'
+	@echo "==> $(VENV) is ready"
 	touch $(INSTALLED)
 
 # Java 17 and Maven run the local Neo4j (scripts/neo4j-embedded); installed from Debian if missing.
@@ -25,7 +28,7 @@ run: install
 	$(BIN)/registry dev
 
 # Lint, type-check, then the whole suite against its own Neo4j (or NEO4J_URI).
-test: install
+test: install $(CODEGEN)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -60,3 +63,21 @@ bench-feed: install
 
 schema: install
 	$(BIN)/registry export-schema
+
+# requirements.lock: the service's dependencies pinned with their hashes, which the Docker image installs
+# (--require-hashes); again whenever pyproject.toml's dependencies change (a test checks it matches).
+lock: install
+	$(BIN)/pip install -q pip-tools==7.6.2
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--output-file requirements.lock pyproject.toml
+
+# ariadne-codegen, pinned, in a venv of its own: it needs graphql-core < 3.3, the service 3.3.
+$(CODEGEN): examples/clients/codegen-requirements.txt
+	$(PYTHON) -m venv .venv-codegen
+	.venv-codegen/bin/pip install -q -r examples/clients/codegen-requirements.txt
+	touch $(CODEGEN)
+
+# The orchestrator's typed client, regenerated from the SDL (exported first) and examples/queries/.
+client: schema $(CODEGEN)
+	rm -rf examples/clients/orchestrator/registry_client
+	cd examples/clients/orchestrator && ../../../.venv-codegen/bin/ariadne-codegen --config ariadne-codegen.toml

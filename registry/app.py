@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import time
 from collections.abc import AsyncIterator
@@ -17,17 +18,23 @@ import neo4j
 from cross_web import HTTPException as ViewRefusal
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest, start_http_server
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Send
 from starlette.types import Scope as ASGIScope
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from registry.auth import AuthenticationError, TokenVerifier, bearer_token
+from registry.caching import mark_cacheable
+from registry.cors import CrossOrigin
 from registry.database import apply_constraints, is_ready, open_database
 from registry.limits import GuardRequests, Refusal, decode_request_json, refusal_body
+from registry.metrics import PARENT_SERVES_METRICS_VARIABLE, exposition, serve_metrics
+from registry.request_log import LogRequests
 from registry.settings import Settings, get_settings
 from registry.storage import S3DocumentStore
 from resolvers.context import RequestContext
@@ -37,6 +44,7 @@ from resolvers.errors import StorageUnavailable
 from resolvers.visibility import Scope
 from schema.errors import ErrorCode, coded
 from schema.refusals import REQUEST_ID
+from schema.request_record import current_record
 from schema.root import build_schema
 
 log = logging.getLogger("registry")
@@ -63,9 +71,12 @@ async def caller_scope(request: Request) -> Scope:
     if token is None:
         if not request.app.state.settings.anonymous_read_enabled:
             raise AuthenticationError("a bearer token is required")
+        current_record().caller = "anonymous"
         return Scope.anonymous_caller()
     verifier: TokenVerifier = request.app.state.verifier
-    return (await verifier.verify(token)).scope()
+    caller = await verifier.verify(token)
+    current_record().caller = f"{caller.subject}@{caller.issuer}"
+    return caller.scope()
 
 
 class NamedRoute(Route):
@@ -123,6 +134,8 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
             return
         try:
             response = await self.run(Request(scope=scope, receive=receive))
+            if scope["method"] == "GET" and response.media_type == "application/json":
+                mark_cacheable(response, self.settings.get_cache_max_age_s)
         except ViewRefusal as error:
             response = _refused(Refusal(error.status_code, ErrorCode.BAD_REQUEST, error.reason))
         except StarletteHTTPException as error:  # a malformed multipart body
@@ -152,10 +165,26 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
             )
         return data
 
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_operation(*args, **kwargs)
+        except ViewRefusal as refusal:
+            # Only GET limits the operation types (no subscriptions are served at all).
+            cause = refusal.__cause__
+            if isinstance(cause, InvalidOperationTypeError):
+                mutation = cause.operation_type == OperationType.MUTATION
+                what = "Mutations are" if mutation else "Queries are turned off and"
+                message = f"{what} not answered over GET: send them with POST."
+                raise Refusal(405, ErrorCode.BAD_REQUEST, message) from None
+            raise
+
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
-        if isinstance(response_data, dict) and response.status_code == 200:
-            response.status_code = answer_status(response_data)
+        if isinstance(response_data, dict):
+            errors = response_data.get("errors") or ()
+            current_record().note_codes((e.get("extensions") or {}).get("code") for e in errors)
+            if response.status_code == 200:
+                response.status_code = answer_status(response_data)
         return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> RequestContext:
@@ -171,14 +200,17 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
 
 def _refused(refusal: Refusal) -> Response:
     log.info("request %s refused: %s %s", REQUEST_ID.get(), refusal.code.value, refusal.message)
+    current_record().note_codes([refusal.code.value])
     body = refusal_body(refusal.code, refusal.message)
-    return Response(body, status_code=refusal.status, media_type="application/json")
+    headers = {"Allow": "POST"} if refusal.status == 405 else None
+    return Response(body, status_code=refusal.status, media_type="application/json", headers=headers)
 
 
 async def refuse_token(request: Request, error: Exception) -> JSONResponse:
     """401 with a GraphQL-shaped body: the reason, never the token."""
     reason = error.reason if isinstance(error, AuthenticationError) else "unauthenticated"
     log.info("request %s refused: UNAUTHENTICATED %s", REQUEST_ID.get(), reason)
+    current_record().note_codes([ErrorCode.UNAUTHENTICATED.value])
     return JSONResponse(
         {"data": None, "errors": [coded(ErrorCode.UNAUTHENTICATED, f"UNAUTHENTICATED: {reason}")]},
         status_code=401,
@@ -257,8 +289,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(app.state.constraints_applied.wait()), timeout=10.0)
         metrics_server = None
-        if settings.metrics_port is not None:
-            metrics_server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
+        # With several workers, the serving command's own process serves the port (registry/cli.py).
+        if settings.metrics_port is not None and not os.environ.get(PARENT_SERVES_METRICS_VARIABLE):
+            metrics_server = serve_metrics(settings.metrics_port, settings.metrics_host)
         try:
             yield
         finally:
@@ -289,7 +322,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         schema,
         settings=settings,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
-        allow_queries_via_get=settings.graphiql_enabled,
+        allow_queries_via_get=settings.get_queries,
         # SLA documents arrive as GraphQL multipart uploads: a "simple" cross-site request, so they must
         # carry a preflight-forcing header besides the bearer token (`parse_http_body`).
         multipart_uploads_enabled=True,
@@ -298,6 +331,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.append(NamedRoute("/graphql", endpoint, methods=["GET", "POST"]))
 
     app.add_middleware(GuardRequests, settings=settings)
+    if settings.cors_origins:
+        app.add_middleware(CrossOrigin, origins=settings.cors_origins, max_age_s=settings.cors_max_age_s)
+    app.add_middleware(LogRequests)
     app.add_middleware(MeasureLatency)
 
     @app.get("/healthz")
@@ -320,6 +356,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         @app.get("/metrics")
         async def metrics() -> Response:
-            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+            return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return app

@@ -11,10 +11,15 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from wsgiref.simple_server import WSGIServer
 
-from registry.settings import get_settings
+from pydantic import SecretStr
+
+from registry.settings import Settings, get_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
 STATE = PROJECT / ".state"
@@ -24,42 +29,71 @@ LAST_NEO4J_HOME = STATE / "neo4j-home"
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
     from registry.limits import LimitedHttpToolsProtocol
+    from registry.request_log import json_log_config
 
     settings = get_settings()
-    # The registry's own lines (a client's error at INFO, an unexpected one at ERROR with the request
-    # id) through uvicorn's handler; uvicorn configures only its own loggers.
-    log_config = copy.deepcopy(LOGGING_CONFIG)
-    log_config["loggers"]["registry"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    # uvloop and httptools (uvicorn[standard]), the parser limiting request heads; `serve` keeps no
-    # access log by default: /metrics counts requests and their latency.
+    workers = getattr(args, "workers", 1)
+    metrics_server = None
+    if workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_server = _share_metrics(settings, serve_port=workers > 1)
+    # Every line as JSON (registry/request_log.py): the registry's own (one per request, a client's
+    # error at INFO, an unexpected one at ERROR with its traceback) and uvicorn's.
+    log_config = json_log_config(copy.deepcopy(LOGGING_CONFIG))
+    # uvloop and httptools (uvicorn[standard]), the parser limiting request heads; no access log of
+    # uvicorn's by default: the registry logs every request itself.
+    try:
+        _run_uvicorn(args, settings, workers, log_config, LimitedHttpToolsProtocol)
+    finally:
+        if metrics_server is not None:
+            metrics_server.shutdown()
+    return 0
+
+
+def _share_metrics(settings: Settings, serve_port: bool) -> WSGIServer | None:
+    """Multiprocess metrics: a folder every worker writes its figures into (in the environment before
+    they start, cleared of an earlier run's files), summed by /metrics; with several workers the metrics
+    port, if any, is served from this process (a port cannot be bound by every worker)."""
+    from registry import metrics
+
+    folder = os.environ.get(metrics.MULTIPROCESS_DIR_VARIABLE) or tempfile.mkdtemp(prefix="registry-metrics-")
+    metrics.prepare_multiprocess_dir(Path(folder))
+    if settings.metrics_port is None or not serve_port:
+        return None
+    os.environ[metrics.PARENT_SERVES_METRICS_VARIABLE] = "1"
+    return metrics.serve_metrics(settings.metrics_port, settings.metrics_host)
+
+
+def _run_uvicorn(
+    args: argparse.Namespace, settings: Settings, workers: int, log_config: dict[str, Any], http: type
+) -> None:
+    import uvicorn
+
     uvicorn.run(
         "registry.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
-        workers=getattr(args, "workers", 1),
+        workers=workers,
         loop="uvloop",
-        http=LimitedHttpToolsProtocol,
+        http=http,
         timeout_keep_alive=int(max(1, settings.keep_alive_timeout_s)),
         # On SIGTERM, requests in flight get their deadline to finish, no more.
         timeout_graceful_shutdown=int(settings.request_deadline_s) + 1,
-        access_log=getattr(args, "access_log", True),  # `registry dev` logs each request
+        access_log=getattr(args, "access_log", False),
         log_level="info",
         log_config=log_config,
     )
-    return 0
 
 
-async def _load(path: Path) -> int:
+async def _load(path: Path, settings: Settings) -> int:
     from registry.database import apply_constraints, open_database
     from registry.feeder import load_federation, read_federation
 
     federation = read_federation(path)
-    database = open_database(get_settings())
+    database = open_database(settings)
     try:
         await database.driver.verify_connectivity()  # no Neo4j: say so now, not after the driver's 30 s of retries
         await apply_constraints(database)
@@ -80,14 +114,32 @@ def _load_cmd(args: argparse.Namespace) -> int:
     from registry.feeder import FederationFileError
     from resolvers.errors import Refusal
 
+    settings = _connection_settings(args)
     try:
-        return asyncio.run(_load(Path(args.file)))
+        return asyncio.run(_load(Path(args.file), settings))
     except (FederationFileError, Refusal) as error:
         print(f"registry load: {error}", file=sys.stderr)
         return 2
     except neo4j.exceptions.ServiceUnavailable:
-        print(f"registry load: {NO_NEO4J.format(uri=get_settings().neo4j_uri)}", file=sys.stderr)
-        return 2
+        print(f"registry load: {NO_NEO4J.format(uri=settings.neo4j_uri)}", file=sys.stderr)
+        return 3
+    except (OSError, neo4j.exceptions.AuthError) as error:
+        print(f"registry load: cannot write to Neo4j at {settings.neo4j_uri}: {error}", file=sys.stderr)
+        return 3
+
+
+def _connection_settings(args: argparse.Namespace) -> Settings:
+    """The settings, with the Neo4j connection the command line names instead of NEO4J_URI & co."""
+    update: dict[str, Any] = {}
+    if getattr(args, "uri", None):
+        update["neo4j_uri"] = args.uri
+    if getattr(args, "user", None):
+        update["neo4j_user"] = args.user
+    if getattr(args, "database", None):
+        update["neo4j_database"] = args.database
+    if getattr(args, "password_file", None):
+        update["neo4j_password"] = SecretStr(Path(args.password_file).read_text().strip())
+    return get_settings().model_copy(update=update)
 
 
 def _export_schema(args: argparse.Namespace) -> int:
@@ -118,8 +170,13 @@ def _local_neo4j(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return LocalNeo4j(home=Path(home), port=port or 7687)
 
 
+def _say(message: str) -> None:
+    """Progress of `registry dev` and `registry neo4j start`, at once (stdout may be a pipe)."""
+    print(f"registry: {message}", file=sys.stderr, flush=True)
+
+
 def _start_neo4j(server) -> None:  # type: ignore[no-untyped-def]
-    server.start()
+    server.start(report=_say)
     LAST_NEO4J_HOME.parent.mkdir(parents=True, exist_ok=True)
     LAST_NEO4J_HOME.write_text(str(server.home))
 
@@ -184,6 +241,7 @@ def _dev(args: argparse.Namespace) -> int:
             _start_neo4j(server)
             os.environ["NEO4J_URI"] = server.uri
         issuer_port = args.issuer_port
+        _say(f"development token issuer on http://127.0.0.1:{issuer_port}")
         children.append(
             subprocess.Popen(
                 [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
@@ -192,6 +250,7 @@ def _dev(args: argparse.Namespace) -> int:
         # SLA documents: an S3-protocol server on loopback (moto's; in-memory, so documents last as long as
         # it runs), unless an object store is configured already.
         if "REGISTRY_S3_ENDPOINT_URL" not in os.environ:
+            _say(f"S3 server for SLA documents on http://127.0.0.1:{args.s3_port} (in memory)")
             children.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(args.s3_port)],
@@ -210,10 +269,15 @@ def _dev(args: argparse.Namespace) -> int:
         os.environ.setdefault("REGISTRY_ENVIRONMENT", "development")
         os.environ["REGISTRY_ISSUERS"] = json.dumps([i.model_dump() for i in issuers])
         get_settings.cache_clear()
+        _say(f"loading {args.file} into {os.environ['NEO4J_URI']}")
         if _load_cmd(argparse.Namespace(file=args.file)) != 0:
             return 2
-        print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
-        print(f"A token: .venv/bin/registry dev-token --group ml-infn   (issuer http://127.0.0.1:{issuer_port})")
+        token_command = ".venv/bin/registry dev-token --group ml-infn"
+        if issuer_port != 8001:
+            token_command += f" --issuer-port {issuer_port}"
+        print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
+        print(f"A token:  {token_command}", flush=True)
+        _say("starting the server; it is ready when uvicorn says 'Application startup complete'")
         return _serve(args)
     finally:
         # A second signal must not cut the clean-up short.
@@ -250,6 +314,12 @@ def main(argv: list[str] | None = None) -> int:
         "load", help="write a federation file into Neo4j (a transaction per provider, idempotent)"
     )
     load.add_argument("file")
+    load.add_argument("--uri", help="the Neo4j server, e.g. bolt://db.example.org:7687 (default: $NEO4J_URI)")
+    load.add_argument("--user", help="default: $NEO4J_USER, else neo4j")
+    load.add_argument(
+        "--password-file", help="a file holding the password (default: $NEO4J_PASSWORD; unset: no authentication)"
+    )
+    load.add_argument("--database", help="default: $NEO4J_DATABASE, else neo4j")
     load.set_defaults(run=_load_cmd)
 
     feed_parser = commands.add_parser(

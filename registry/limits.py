@@ -27,6 +27,7 @@ from registry.settings import Settings, get_settings
 from resolvers.db import DEADLINE, DEADLINE_TIMER
 from schema.errors import ErrorCode
 from schema.refusals import REQUEST_ID
+from schema.request_record import current_record
 
 log = logging.getLogger("registry.requests")
 
@@ -126,6 +127,8 @@ class GuardRequests:
             return
         request_id = _request_id(scope)
         token = REQUEST_ID.set(request_id)
+        record = current_record()
+        record.request_id = request_id
         started = False
 
         async def send_with_id(message: Message) -> None:
@@ -139,14 +142,19 @@ class GuardRequests:
             self._check_headers(scope)
             if scope["method"] == "POST":
                 await self._run_with_body(scope, receive, send_with_id)
+            elif scope["method"] == "GET":  # queries over GET run under the same deadline
+                deadline = asyncio.get_running_loop().time() + self.settings.request_deadline_s
+                await self._run_under_deadline(scope, b"", receive, send_with_id, deadline)
             else:
                 await self.app(scope, receive, send_with_id)
         except Refusal as refusal:
             log.info("request %s refused: %s %s", request_id, refusal.code.value, refusal.message)
+            record.note_codes([refusal.code.value])
             if not started:
                 await send_refusal(send, refusal, request_id)
         except Exception:
             log.exception("request %s: unexpected error", request_id)
+            record.note_codes([ErrorCode.INTERNAL_SERVER_ERROR.value])
             if not started:
                 await send_refusal(send, Refusal(500, ErrorCode.INTERNAL_SERVER_ERROR, "Unexpected error."), request_id)
         finally:

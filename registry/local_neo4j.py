@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +22,18 @@ PROJECT = Path(__file__).resolve().parent.parent
 LAUNCHER = PROJECT / "scripts" / "neo4j-embedded"
 MAIN_CLASS = "org.federation.registry.Neo4jEmbedded"
 START_TIMEOUT_S = 180.0
+PROGRESS_EVERY_S = 15.0  # how often a long step says it is still going
 
 
 class LocalNeo4jError(RuntimeError):
     pass
 
 
-def build_launcher() -> str:
+def _quiet(message: str) -> None:
+    pass
+
+
+def build_launcher(report: Callable[[str], None] = _quiet) -> str:
     """Resolve Neo4j and compile the launcher (once; Maven's cache makes later runs offline)."""
     target = LAUNCHER / "target"
     classpath_file = target / "classpath.txt"
@@ -40,11 +46,21 @@ def build_launcher() -> str:
     if not fresh:
         if shutil.which("mvn") is None or shutil.which("java") is None:
             raise LocalNeo4jError("Java 17 and Maven are needed to run Neo4j locally (or set NEO4J_URI)")
-        subprocess.run(
+        report("Neo4j 5.26: resolving it from Maven Central into ~/.m2 and compiling its launcher "
+               "(first run only; a few minutes)")  # fmt: skip
+        maven = subprocess.Popen(
             ["mvn", "-q", "-B", "-f", str(LAUNCHER / "pom.xml"), "compile", "dependency:build-classpath",
              f"-Dmdep.outputFile={classpath_file}"],
-            check=True,
         )  # fmt: skip
+        started = time.monotonic()
+        while True:
+            try:
+                returncode = maven.wait(timeout=PROGRESS_EVERY_S)
+                break
+            except subprocess.TimeoutExpired:
+                report(f"  still resolving Neo4j with Maven ({time.monotonic() - started:.0f} s)")
+        if returncode != 0:
+            raise LocalNeo4jError(f"Maven could not build the Neo4j launcher (exit status {returncode})")
     return f"{target / 'classes'}{os.pathsep}{classpath_file.read_text().strip()}"
 
 
@@ -86,11 +102,14 @@ class LocalNeo4j:
             return None
         return None if _exited(pid) else pid
 
-    def start(self) -> None:
+    def start(self, report: Callable[[str], None] = _quiet) -> None:
+        """Start the server (unless it runs already) and wait until Bolt answers; `report` is told what
+        is happening while that takes long."""
         if self.running_pid() is not None:
-            self.wait_for_bolt()
+            self.wait_for_bolt(report=report)
             return
-        classpath = build_launcher()
+        classpath = build_launcher(report)
+        report(f"Neo4j: starting on {self.uri} (data in {self.home})")
         self.home.mkdir(parents=True, exist_ok=True)
         log = (self.home / "neo4j.log").open("ab")
         process = subprocess.Popen(
@@ -103,23 +122,31 @@ class LocalNeo4j:
         self.pid_file.write_text(str(process.pid))
         self.port_file.write_text(str(self.port))
         try:
-            self.wait_for_bolt(process)
+            self.wait_for_bolt(process, report)
         except LocalNeo4jError:
             self.stop()
             raise
 
-    def wait_for_bolt(self, process: subprocess.Popen[bytes] | None = None) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
+    def wait_for_bolt(
+        self, process: subprocess.Popen[bytes] | None = None, report: Callable[[str], None] = _quiet
+    ) -> None:
+        started = time.monotonic()
+        deadline = started + START_TIMEOUT_S
+        next_report = started + PROGRESS_EVERY_S
         while True:
             if process is not None and process.poll() is not None:
                 raise LocalNeo4jError(f"Neo4j exited with {process.returncode}; see {self.home / 'neo4j.log'}")
             try:
                 with neo4j.GraphDatabase.driver(self.uri, auth=None) as driver:
                     driver.verify_connectivity()
+                report(f"Neo4j: answering on {self.uri} after {time.monotonic() - started:.0f} s")
                 return
             except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.DriverError, OSError):
                 if time.monotonic() > deadline:
                     raise LocalNeo4jError(f"Bolt did not answer on {self.uri} within {START_TIMEOUT_S:.0f}s") from None
+                if time.monotonic() > next_report:
+                    report(f"  waiting for Neo4j to answer ({time.monotonic() - started:.0f} s)")
+                    next_report += PROGRESS_EVERY_S
                 time.sleep(0.5)
 
     def stop(self, timeout: float = 60.0) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 import yaml
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from schema.cost import DEFAULT_COST_LIMIT
+
+# An origin as browsers send it in `Origin`: lowercase scheme and host, a port only when not the default.
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?")
 
 
 class IssuerSettings(BaseModel):
@@ -98,6 +101,15 @@ class Settings(BaseSettings):
     metrics: bool | None = Field(None, description="Serve /metrics on the main port; default: on in development.")
     metrics_port: int | None = Field(None, description="Serve /metrics on this port instead (on metrics_host).")
     metrics_host: str = Field("127.0.0.1", description="Where the metrics port listens.")
+    # Browser dashboards on other sites (registry/cors.py) and cacheable reads over GET.
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        [], description="Origins (scheme://host[:port], comma-separated; * any) whose pages may call the API."
+    )
+    cors_max_age_s: int = Field(600, ge=0, description="How long a browser may keep a preflight's answer.")
+    get_queries: bool = Field(True, description="Answer queries (never mutations) sent with GET.")
+    get_cache_max_age_s: int = Field(
+        60, ge=0, description="Cache-Control max-age of an anonymous GET answer without errors (0: no-cache)."
+    )
 
     # Neo4j outages: how long to wait before answering SERVICE_UNAVAILABLE.
     neo4j_connection_timeout_s: float = Field(2.0, gt=0, description="Opening a connection (TCP and Bolt).")
@@ -136,6 +148,21 @@ class Settings(BaseSettings):
     document_max_bytes: int = Field(20 * 1024 * 1024, gt=0, description="Largest SLA document accepted.")
     download_url_ttl_s: int = Field(300, gt=0, le=7 * 24 * 3600, description="Lifetime of a download link.")
     document_sweep_interval_s: float = Field(3600.0, gt=0, description="How often unreferenced objects are swept.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _plain_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin: scheme://host[:port], lowercase, no path")
+        return origins
 
     @model_validator(mode="after")
     def _read_issuers_file(self) -> Self:

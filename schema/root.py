@@ -48,6 +48,7 @@ from schema.pagination import Connection, SortOrder, connection_of, sort_input
 from schema.parse_cache import BoundedParserCache, BoundedValidationCache
 from schema.quota import BIG_INT, BigInt
 from schema.refusals import FederationSchema, Introspection, IntrospectionPolicy
+from schema.request_record import RecordOperation
 
 MAX_DEPTH = 15
 MAX_ALIASES = 30
@@ -221,6 +222,7 @@ def build_schema(
             partial(CostLimit, cost_limit),
             partial(WriteDeadline, write_deadline_s),
             SelectProperties,
+            RecordOperation,
             FederationErrors,
         ],
     )

@@ -233,5 +233,5 @@ def test_without_a_neo4j_the_commands_say_so_and_where_they_looked(
     finally:
         get_settings.cache_clear()
 
-    assert status == 2
+    assert status == 3  # 3: the database, not the input (2) nor a provider (1)
     assert f"no Neo4j answers at {uri}: start one (`registry neo4j start`" in capsys.readouterr().err

@@ -194,4 +194,4 @@ def main(args: argparse.Namespace) -> int:
         return 2
     except neo4j.exceptions.ServiceUnavailable:
         print(f"registry feed: {NO_NEO4J.format(uri=get_settings().neo4j_uri)}", file=sys.stderr)
-        return 2
+        return 3
