@@ -132,7 +132,7 @@ class Page:
 async def open_page() -> AsyncIterator[Page]:
     """A fresh headless Chromium (its own empty profile) and its one tab; both gone afterwards."""
     binary = chromium()
-    assert binary is not None, "Chromium is missing: `make install` installs Debian's chromium"
+    assert binary is not None, "Chromium is missing: `make test` installs Debian's chromium"
     with tempfile.TemporaryDirectory(prefix="registry-chromium-") as profile:
         process = await asyncio.create_subprocess_exec(
             binary, *QUIET, f"--user-data-dir={profile}", "about:blank",

@@ -24,15 +24,13 @@ from starlette.types import Scope as ASGIScope
 from registry.app import create_app
 from registry.settings import Settings
 from resolvers.federation_file import FederationFile
-from tests.browser import chromium, open_page
+from tests.browser import open_page
 from tests.conftest import PROJECT, QUERIES, Issuer, _free_port
 from tests.graphql_client import ask, example
 
 DASHBOARD = PROJECT / "examples" / "clients" / "dashboard.html"
 # EXPLORER_SCREENSHOT=docs/explorer.png keeps the screenshot taken after the matchmaking question ran.
 SCREENSHOT = os.environ.get("EXPLORER_SCREENSHOT")
-
-pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is missing (make install installs it)")
 
 
 def with_dashboard(app: ASGIApp) -> ASGIApp:
