@@ -8,7 +8,9 @@ import base64
 import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import AsyncIterator
@@ -133,10 +135,12 @@ async def open_page() -> AsyncIterator[Page]:
     """A fresh headless Chromium (its own empty profile) and its one tab; both gone afterwards."""
     binary = chromium()
     assert binary is not None, "Chromium is missing: `make test` installs Debian's chromium"
-    with tempfile.TemporaryDirectory(prefix="registry-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile as it is removed.
+    with tempfile.TemporaryDirectory(prefix="registry-chromium-", ignore_cleanup_errors=True) as profile:
+        # Its own process group: the browser and every helper process it starts go together at the end.
         process = await asyncio.create_subprocess_exec(
             binary, *QUIET, f"--user-data-dir={profile}", "about:blank",
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         try:
             port_file = Path(profile) / "DevToolsActivePort"
@@ -159,9 +163,12 @@ async def open_page() -> AsyncIterator[Page]:
                 finally:
                     listener.cancel()
         finally:
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
             try:
                 await asyncio.wait_for(process.wait(), 10)
             except TimeoutError:
                 process.kill()
                 await process.wait()
+            with contextlib.suppress(ProcessLookupError):  # helpers that outlived the browser
+                os.killpg(process.pid, signal.SIGKILL)
