@@ -1,4 +1,11 @@
 # The registry as a container (see compose.yaml). Neo4j runs in its own official image there.
+
+# The explorer's npm files, exactly as locked, copied where the registry serves them from.
+FROM node:20-bookworm-slim AS explorer
+WORKDIR /build
+COPY explorer/package.json explorer/package-lock.json explorer/copy-assets.mjs ./explorer/
+RUN cd explorer && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
 FROM python:3.11-slim
 
 WORKDIR /app
@@ -8,6 +15,7 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY registry ./registry
+COPY --from=explorer /build/registry/explorer_static/vendor ./registry/explorer_static/vendor
 COPY resolvers ./resolvers
 COPY schema ./schema
 COPY examples ./examples

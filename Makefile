@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CODEGEN := .venv-codegen/.installed
 
-.PHONY: run test install java lint schema bench soak bench-feed client lock
+.PHONY: run test install java chromium lint schema bench soak bench-feed client lock
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed"; exit 1; }
@@ -21,14 +21,27 @@ java:
 	@if [ -z "$$NEO4J_URI" ] && ! { command -v java >/dev/null && command -v mvn >/dev/null; }; then \
 		apt-get update -q && apt-get install -y -q openjdk-17-jdk-headless maven; fi
 
-install: $(INSTALLED) java
+# The explorer's GraphiQL, explorer plugin and React, exactly as locked (npm ci), copied into
+# registry/explorer_static/vendor/ (served from there: no CDN); again whenever the lock file changes.
+EXPLORER_BUILT := registry/explorer_static/vendor/.built
+$(EXPLORER_BUILT): explorer/package-lock.json explorer/copy-assets.mjs
+	@command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
+	@echo "explorer: npm ci (GraphiQL, its explorer plugin, React, as locked in explorer/package-lock.json)"
+	cd explorer && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+	touch $(EXPLORER_BUILT)
+
+# Headless Chromium runs the explorer's browser test (tests/test_explorer.py); from Debian if missing.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }
+
+install: $(INSTALLED) java $(EXPLORER_BUILT)
 
 # Local Neo4j (unless NEO4J_URI is set) + examples/federation.yaml + http://127.0.0.1:8000/graphql
 run: install
 	$(BIN)/registry dev
 
 # Lint, type-check, then the whole suite against its own Neo4j (or NEO4J_URI).
-test: install $(CODEGEN)
+test: install chromium $(CODEGEN)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -32,6 +32,7 @@ from registry.auth import AuthenticationError, TokenVerifier, bearer_token
 from registry.caching import mark_cacheable
 from registry.cors import CrossOrigin
 from registry.database import apply_constraints, is_ready, open_database
+from registry.explorer import Explorer
 from registry.limits import GuardRequests, Refusal, decode_request_json, refusal_body
 from registry.metrics import PARENT_SERVES_METRICS_VARIABLE, exposition, serve_metrics
 from registry.request_log import LogRequests
@@ -125,9 +126,15 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
     Not Strawberry's FastAPI router: that solves a graph of FastAPI dependencies for every request,
     about a quarter of the server's CPU for a small query (the dashboards' dropdown)."""
 
-    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, settings: Settings, explorer: Explorer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings
+        self.explorer = explorer
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """A browser's GET: the explorer, from the service's own assets (Strawberry's page uses a CDN)."""
+        assert self.explorer is not None  # rendered only when graphql_ide is set, i.e. with an explorer
+        return self.explorer.page(request.scope.get("root_path", ""))
 
     async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":  # no subscriptions
@@ -318,9 +325,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stored_scalar_shortcut=settings.stored_scalar_shortcut,
         write_deadline_s=settings.write_deadline_s,
     )
+    explorer = Explorer(settings, schema._schema) if settings.graphiql_enabled else None
     endpoint = GraphQLEndpoint(
         schema,
         settings=settings,
+        explorer=explorer,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=settings.get_queries,
         # SLA documents arrive as GraphQL multipart uploads: a "simple" cross-site request, so they must
@@ -329,6 +338,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         subscription_protocols=(),
     )
     app.router.routes.append(NamedRoute("/graphql", endpoint, methods=["GET", "POST"]))
+    if explorer is not None:
+        app.router.routes.extend(explorer.routes())
 
     app.add_middleware(GuardRequests, settings=settings)
     if settings.cors_origins:

@@ -197,9 +197,12 @@ def _neo4j(args: argparse.Namespace) -> int:
 def _dev_issuer(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from registry.dev_issuer import KeyStore, issuer_app
+    from registry.dev_issuer import KeyStore, issuer_app, realm_groups
+    from registry.feeder import read_federation
 
-    app = issuer_app(KeyStore(Path(args.state)), f"http://127.0.0.1:{args.port}")
+    # The login page offers the groups of the federation the registry serves.
+    groups = realm_groups(read_federation(Path(args.federation))) if args.federation else None
+    app = issuer_app(KeyStore(Path(args.state)), f"http://127.0.0.1:{args.port}", groups=groups)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 
@@ -242,11 +245,8 @@ def _dev(args: argparse.Namespace) -> int:
             os.environ["NEO4J_URI"] = server.uri
         issuer_port = args.issuer_port
         _say(f"development token issuer on http://127.0.0.1:{issuer_port}")
-        children.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "registry.cli", "dev-issuer", "--port", str(issuer_port), "--state", args.state]
-            )
-        )
+        issuer_command = ["dev-issuer", "--port", str(issuer_port), "--state", args.state, "--federation", args.file]
+        children.append(subprocess.Popen([sys.executable, "-m", "registry.cli", *issuer_command]))
         # SLA documents: an S3-protocol server on loopback (moto's; in-memory, so documents last as long as
         # it runs), unless an object store is configured already.
         if "REGISTRY_S3_ENDPOINT_URL" not in os.environ:
@@ -275,7 +275,7 @@ def _dev(args: argparse.Namespace) -> int:
         token_command = ".venv/bin/registry dev-token --group ml-infn"
         if issuer_port != 8001:
             token_command += f" --issuer-port {issuer_port}"
-        print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
+        print(f"Explorer (GraphiQL; Log in at the top right): http://{args.host}:{args.port}/graphql", flush=True)
         print(f"A token:  {token_command}", flush=True)
         _say("starting the server; it is ready when uvicorn says 'Application startup complete'")
         return _serve(args)
@@ -360,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     dev_issuer = commands.add_parser("dev-issuer", help="serve the development OIDC issuer (discovery + JWKS)")
     dev_issuer.add_argument("--port", type=int, default=8001)
     dev_issuer.add_argument("--state", default=str(STATE / "dev-issuer"), help="where its keys are kept")
+    dev_issuer.add_argument("--federation", default=None, help="a federation file whose groups the login page offers")
     dev_issuer.set_defaults(run=_dev_issuer)
 
     token = commands.add_parser("dev-token", help="print a token of the development issuer")

@@ -5,7 +5,9 @@ It serves two realms that stand in for the example federation's identity provide
 Check-in's in `eduperson_entitlement` URNs. Its RSA keys are generated at first start and kept in a
 local state folder. Each realm also has an OAuth2 token endpoint for the client-credentials grant:
 the feeder's service identity (`registry-feeder`, its secret generated beside the keys) gets a token
-carrying the writer entitlement there. The registry trusts it only when configured as an issuer like
+carrying the writer entitlement there. For people, each realm has an authorization endpoint (code +
+PKCE, `registry/dev_login.py`: a page where you pick the groups and role the token carries), which is
+how the explorer's "Log in" gets a token. The registry trusts it only when configured as an issuer like
 any other (`registry dev` does so); nothing in the service knows it exists.
 """
 
@@ -18,6 +20,7 @@ import json
 import secrets
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,9 +28,12 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from registry.dev_login import Grant, Grants, add_login, redeem_code
 from registry.settings import IssuerSettings
+from resolvers.federation_file import FederationFile
 
 AUDIENCE = "federation-registry"
 ADMIN_GROUP = "registry-admins"
@@ -124,10 +130,31 @@ def issuer_url(base_url: str, realm: str) -> str:
     return f"{base_url.rstrip('/')}/realms/{realm}"
 
 
-def issuer_app(keys: KeyStore, base_url: str, clients: Clients | None = None) -> FastAPI:
+def realm_groups(federation: FederationFile) -> dict[str, list[str]]:
+    """The user groups of a federation file by the realm that asserts them (the login page offers them)."""
+    realm_of = {realm.identity_provider: name for name, realm in REALMS.items()}
+    found: dict[str, list[str]] = {}
+    for idp in federation.identity_providers:
+        if idp.endpoint in realm_of:
+            found.setdefault(realm_of[idp.endpoint], []).extend(g.name for g in idp.user_groups)
+    return found
+
+
+def issuer_app(
+    keys: KeyStore,
+    base_url: str,
+    clients: Clients | None = None,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> FastAPI:
+    """The issuer's HTTP API; `groups` (by realm) are offered on the login page."""
     app = FastAPI(title="Federation Registry development issuer", docs_url=None, redoc_url=None)
+    # A page on another origin (the explorer) reads the discovery document and trades its code at the
+    # token endpoint, as with Keycloak or INDIGO IAM for a public client: no cookies are involved.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"])
     clients = clients or Clients(keys.path.parent)
     clients.secret(FEEDER_CLIENT)  # the feeder's client exists from the first start
+    grants = Grants()
+    add_login(app, list(REALMS), groups or {}, grants)
 
     @app.get("/realms/{realm}/.well-known/openid-configuration")
     async def discovery(realm: str) -> dict[str, Any]:
@@ -137,11 +164,15 @@ def issuer_app(keys: KeyStore, base_url: str, clients: Clients | None = None) ->
         return {
             "issuer": issuer,
             "jwks_uri": f"{issuer}/jwks",
+            "authorization_endpoint": f"{issuer}/protocol/openid-connect/auth",
             "token_endpoint": f"{issuer}/protocol/openid-connect/token",
-            "grant_types_supported": ["client_credentials"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "grant_types_supported": ["authorization_code", "client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "code_challenge_methods_supported": ["S256"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "scopes_supported": ["openid"],
             "subject_types_supported": ["public"],
         }
 
@@ -153,11 +184,17 @@ def issuer_app(keys: KeyStore, base_url: str, clients: Clients | None = None) ->
 
     @app.post("/realms/{realm}/protocol/openid-connect/token")
     async def token(realm: str, request: Request) -> JSONResponse:
-        """OAuth2 client credentials (RFC 6749 §4.4): a writer token for a known confidential client."""
+        """OAuth2 client credentials (RFC 6749 §4.4): a writer token for a known confidential client;
+        authorization code (§4.1.3) with its PKCE verifier: the token a person chose on the login page."""
         if realm not in REALMS:
             raise HTTPException(404)
         form = dict(await request.form())
         no_store = {"Cache-Control": "no-store"}
+        if form.get("grant_type") == "authorization_code":
+            grant = redeem_code(realm, form, grants)
+            if isinstance(grant, JSONResponse):
+                return grant
+            return JSONResponse(_code_tokens(keys, base_url, grant), headers=no_store)
         if form.get("grant_type") != "client_credentials":
             return JSONResponse({"error": "unsupported_grant_type"}, 400, headers=no_store)
         client_id, secret = _client_of(request, form)
@@ -168,6 +205,26 @@ def issuer_app(keys: KeyStore, base_url: str, clients: Clients | None = None) ->
         return JSONResponse(body, headers=no_store)
 
     return app
+
+
+def _code_tokens(keys: KeyStore, base_url: str, grant: Grant) -> dict[str, Any]:
+    """The access token (for the registry) and ID token (for the client: who logged in) of a grant."""
+    access = mint(
+        keys, base_url, realm=grant.realm, groups=list(grant.groups), admin=grant.role == "admin",
+        writer=grant.role == "writer", subject=grant.subject, expires_in=TOKEN_LIFETIME_S,
+    )  # fmt: skip
+    now = int(time.time())
+    identity = {"iss": issuer_url(base_url, grant.realm), "sub": grant.subject, "aud": grant.client_id,
+                "iat": now, "exp": now + TOKEN_LIFETIME_S}  # fmt: skip
+    if grant.nonce:
+        identity["nonce"] = grant.nonce
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": TOKEN_LIFETIME_S,
+        "id_token": keys.sign(identity),
+        "scope": "openid",
+    }
 
 
 def token_endpoint(base_url: str, realm: str = "infn") -> str:

@@ -62,7 +62,18 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "REGISTRY_NEO4J_DATABASE"))
     neo4j_max_pool_size: int = Field(50, ge=1)
-    graphiql: bool | None = Field(None, description="Serve GraphiQL at /graphql; default: on in development.")
+    graphiql: bool | None = Field(
+        None, description="Serve the explorer (GraphiQL, examples, Log in) at /graphql; default: on in development."
+    )
+    explorer_client_id: str = Field(
+        "federation-registry-explorer",
+        description="The OAuth2 public client the explorer logs in as (registered at each issuer with the "
+        "redirect URI <the registry>/graphql).",
+    )
+    explorer_scope: str = Field("openid", description="The scopes the explorer asks for at log in.")
+    explorer_examples: Path | None = Field(
+        None, description="The folder of example queries the explorer opens; default: examples/queries."
+    )
 
     # Limits of a GraphQL operation (README, "Limits and production settings").
     max_query_depth: int = Field(15, ge=2, description="Deepest field nesting of an operation.")

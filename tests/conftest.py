@@ -22,7 +22,7 @@ from prometheus_client import REGISTRY
 
 from registry.app import create_app
 from registry.database import apply_constraints, open_database
-from registry.dev_issuer import KeyStore, issuer_app, issuer_url, mint, trusted_issuers
+from registry.dev_issuer import KeyStore, issuer_app, issuer_url, mint, realm_groups, trusted_issuers
 from registry.feeder import load_federation, read_federation
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
@@ -76,9 +76,8 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Issuer]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     keys = KeyStore(tmp_path_factory.mktemp("issuer"))
-    server = uvicorn.Server(
-        uvicorn.Config(issuer_app(keys, base_url), host="127.0.0.1", port=port, log_level="warning")
-    )
+    app = issuer_app(keys, base_url, groups=realm_groups(read_federation(EXAMPLE_FEDERATION)))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
