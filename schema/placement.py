@@ -148,7 +148,7 @@ def _camel(name: str) -> str:
 
 @strawberry.type(description="One resource of a placement: what the request asks and what is left. null: unlimited.")
 class PlacementHeadroom:
-    resource: PlacementResource
+    resource: PlacementResource = strawberry.field(description="Which resource.")
     requested: int = strawberry.field(
         description="Per-instance figure × instances (cores, RAM, GPUs); instances; block storage and public IPs "
         "as requested."
@@ -169,7 +169,7 @@ class PlacementHeadroom:
 
 @strawberry.type(description="Why a deployment does not fit a place; only about what the caller may see.")
 class PlacementReason:
-    code: PlacementReasonCode
+    code: PlacementReasonCode = strawberry.field(description="What is wrong (see the codes).")
     subject_id: strawberry.ID = strawberry.field(
         description="The node the reason is about (SLA, provider, region or compute service)."
     )
@@ -217,11 +217,15 @@ class PlacementReason:
     "the deployment fits there."
 )
 class Placement:
-    sla: Annotated[SLA, strawberry.lazy("schema.sla")]
-    project: Annotated[Project, strawberry.lazy("schema.project")]
-    provider: Annotated[Provider, _provider]
-    region: Annotated[Region, _provider]
-    compute_service: Annotated[ComputeService, strawberry.lazy("schema.service")]
+    sla: Annotated[SLA, strawberry.lazy("schema.sla")] = strawberry.field(description="The group's SLA.")
+    project: Annotated[Project, strawberry.lazy("schema.project")] = strawberry.field(
+        description="The project the SLA covers at the provider."
+    )
+    provider: Annotated[Provider, _provider] = strawberry.field(description="The provider hosting the project.")
+    region: Annotated[Region, _provider] = strawberry.field(description="The provider's region.")
+    compute_service: Annotated[ComputeService, strawberry.lazy("schema.service")] = strawberry.field(
+        description="The region's compute service the project may use."
+    )
     fits: bool = strawberry.field(description="SLA in force, provider active, data fresh, a flavor and an image fit, "
                                   "and every resource fits: `reasons` is empty.")  # fmt: skip
     rank: int = strawberry.field(
