@@ -173,6 +173,8 @@ def start_ours(neo4j_uri: str, issuers: str) -> subprocess.Popen[bytes]:
     """Our server as production runs it (the Dockerfile's command): `registry serve`, one uvicorn process
     with uvloop and httptools, no access log."""
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "REGISTRY_ENVIRONMENT": "production", "REGISTRY_ISSUERS": issuers}
+    # Production serves no /metrics on the main port; the run counts statements there (else it reads 0).
+    env["REGISTRY_METRICS"] = "true"
     env.pop("REGISTRY_S3_ENDPOINT_URL", None)  # reads only: no document store needed
     command = [sys.executable, "-m", "registry.cli", "serve", "--host", "127.0.0.1", "--port", str(OURS_PORT)]
     process = subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
