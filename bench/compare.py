@@ -46,6 +46,12 @@ _MATCHMAKING_REGIONS = "userGroup.slas.projects.regions"
 LIST_ORDER: dict[str, ListOrder] = {
     "list": ListOrder(ordered=frozenset({"flavors.edges"})),
     "dropdown": ListOrder(open=frozenset({"userGroup.deploymentTargets"})),
+    # Placements promise their order (rank), and so do their flavors, images, figures and reasons.
+    "placement": ListOrder(
+        ordered=frozenset(
+            {f"userGroup.placements{part}" for part in ("", ".flavors", ".images", ".remaining", ".reasons")}
+        )
+    ),
     "matchmaking": ListOrder(
         open=frozenset(
             {

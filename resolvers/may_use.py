@@ -19,9 +19,20 @@ def holds_limit_quota(project: str, service: str) -> str:
     return f"EXISTS {{ ({project})-[:HAS_QUOTA]->(:Quota {{usage: false}})-[:ON]->({service}) }}"
 
 
+def offers_linked(project: str, service: str) -> str:
+    """Cypher predicate: `service` offers a private resource linked to `project`."""
+    return f"EXISTS {{ ({project})-[:CAN_USE]->()<-[:OFFERS]-({service}) }}"
+
+
 def may_use_service(project: str, service: str) -> str:
     """Cypher predicate: `project` may use something on `service` (a limit quota or a private resource)."""
-    return f"({holds_limit_quota(project, service)} OR EXISTS {{ ({project})-[:CAN_USE]->()<-[:OFFERS]-({service}) }})"
+    return f"({holds_limit_quota(project, service)} OR {offers_linked(project, service)})"
+
+
+def may_use_resource(project: str, resource: str, limited: str) -> str:
+    """Cypher predicate: `project` may use `resource`, offered by a service on which `limited` says whether
+    it holds a limit quota (`holds_limit_quota`, computed once per service rather than per resource)."""
+    return f"(({resource}.isShared AND {limited}) OR EXISTS {{ ({project})-[:CAN_USE]->({resource}) }})"
 
 
 def _usable_by_project(label: str) -> Walk:

@@ -11,6 +11,7 @@ from resolvers.walks import edge_walk
 from resolvers.walks.provider import TRUSTS_BY_IDENTITY_PROVIDER
 from schema.filters import DeploymentTargetFilter, SLAFilter, UserGroupFilter
 from schema.node import Info, Node, bind, build, walk_node, walk_nodes
+from schema.placement import DeploymentRequest, Placement, PlacementOrder, placements_of
 
 if TYPE_CHECKING:
     from resolvers.db import Record
@@ -61,6 +62,21 @@ class UserGroup(Node):
         self, info: Info, where: DeploymentTargetFilter | None = None
     ) -> list[DeploymentTarget]:
         return await walk_nodes(info, may_use.DEPLOYMENT_TARGETS_BY_USER_GROUP, self.id, where)
+
+    @strawberry.field(
+        description="Where one deployment fits: a Placement per (SLA, project, region, compute service) the group "
+        "may use, in force and active or not (those that do not fit say why), best candidate first."
+    )
+    async def placements(
+        self,
+        info: Info,
+        request: Annotated[DeploymentRequest, strawberry.argument(description="What is to be deployed.")],
+        order_by: Annotated[
+            PlacementOrder, strawberry.argument(description="RANK (default): best first; NAME: by provider name.")
+        ] = PlacementOrder.RANK,
+        fits_only: Annotated[bool, strawberry.argument(description="true: only the places where it fits.")] = False,
+    ) -> list[Placement]:
+        return await placements_of(info, self.id, request, order_by, fits_only)
 
 
 @bind("DeploymentTarget")

@@ -9,6 +9,7 @@ or null), every list in the order our resolvers give it. Parameters:
   server derives from the token); the dropdown and matchmaking tiers also ask about that group.
 - `today`: a `datetime.date`, the server's UTC date (`resolvers.db.today()`), for "SLA in force".
 - `minGpus`: the matchmaking tier's flavor filter.
+- `request`: the placement tier's deployment (`bench.run.PLACEMENT_REQUEST`, every key present).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import neo4j
 
-TIERS = ("list", "dropdown", "matchmaking")
+TIERS = ("list", "dropdown", "matchmaking", "placement")
 STATEMENTS: dict[str, str] = {tier: (Path(__file__).parent / f"{tier}.cypher").read_text() for tier in TIERS}
 
 

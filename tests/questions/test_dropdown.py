@@ -11,7 +11,7 @@ from tests.graphql_client import ask, example
 ML_INFN_SLA = "0fcbd87d-5be9-4406-aa11-f19c61015234"
 
 
-async def test_ml_infn_may_deploy_to_three_compute_services(
+async def test_ml_infn_may_deploy_to_four_compute_services(
     client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     query, variables = example("7-dropdown")
@@ -26,6 +26,8 @@ async def test_ml_infn_may_deploy_to_three_compute_services(
         (ML_INFN_SLA, "CLOUD-CNAF", "RegionOne", "https://nova.cloud.cnaf.infn.it:8774/v2.1"),
         (ML_INFN_SLA, "CLOUD-CNAF", "RegionTwo", "https://nova.r2.cloud.cnaf.infn.it:8774/v2.1"),
         (ML_INFN_SLA, "RECAS-BARI", "recas-bari", "https://cloud.recas.ba.infn.it:8774/v2.1"),
+        # the region's second compute service (AMD GPUs), on which ml-infn-bari holds a quota too
+        (ML_INFN_SLA, "RECAS-BARI", "recas-bari", "https://gpu.recas.ba.infn.it:8774/v2.1"),
     ]
     # two levels that read the graph: the group, then its targets in one statement
     assert answer.statements == 2

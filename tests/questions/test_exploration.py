@@ -42,7 +42,8 @@ async def test_which_providers_offer_cuda_images_in_a_region(
 
     [region] = answer.data["regions"]["nodes"]
     assert region["provider"]["name"] == "RECAS-BARI"
-    assert [i["name"] for s in region["computeServices"] for i in s["images"]] == ["Ubuntu 22.04 CUDA 12"]
+    # one image, offered by both compute services of the region
+    assert [i["name"] for s in region["computeServices"] for i in s["images"]] == ["Ubuntu 22.04 CUDA 12"] * 2
 
 
 async def test_browsing_gpu_flavors_page_by_page(
@@ -59,7 +60,7 @@ async def test_browsing_gpu_flavors_page_by_page(
             break
         after = page["pageInfo"]["endCursor"]
 
-    assert page["totalCount"] == len(seen) == 13
+    assert page["totalCount"] == len(seen) == 14
     assert [g for g, _ in seen] == sorted((g for g, _ in seen), reverse=True)
     assert seen[:2] == [(4, "hpc.a100.8xlarge"), (4, "hpc.a100.4xlarge")]
 

@@ -13,6 +13,7 @@ from tests.graphql_client import ask, depth, example
 CNAF_R1 = "https://nova.cloud.cnaf.infn.it:8774/v2.1"
 CNAF_R2 = "https://nova.r2.cloud.cnaf.infn.it:8774/v2.1"
 BARI = "https://cloud.recas.ba.infn.it:8774/v2.1"
+BARI_GPU = "https://gpu.recas.ba.infn.it:8774/v2.1"
 
 
 def offers(answer: dict[str, Any]) -> list[tuple[str, str, str, str, list[str], list[str]]]:
@@ -46,6 +47,8 @@ async def test_ml_infn_gets_the_gpu_flavors_and_cuda_images_its_projects_may_use
          ["g1.t4.large", "hpc.a100.4xlarge"], ["Ubuntu 22.04 CUDA 12"]),
         ("0fcbd87d-5be9-4406-aa11-f19c61015234", "RECAS-BARI", "recas-bari", BARI,
          ["gpu.mi250.4xlarge", "hpc.a100.8xlarge"], ["Ubuntu 22.04 CUDA 12"]),
+        ("0fcbd87d-5be9-4406-aa11-f19c61015234", "RECAS-BARI", "recas-bari", BARI_GPU,
+         ["gpu.mi300x.xlarge"], ["Ubuntu 22.04 CUDA 12"]),
     ]  # fmt: skip
 
 
