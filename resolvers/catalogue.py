@@ -165,6 +165,8 @@ async def page(
     request's compiled statement has already read it."""
     query = page_query(label=label, where=where, sort=sort, descending=descending, first=first, after=after)
     answered = batcher.answers.get(page_answer_key(label, where, sort, descending, first, after, with_total))
+    if isinstance(answered, Exception):  # the compiled statement could not be read (an outage)
+        raise answered
     if answered is not None:
         return query.page(*answered)
     cypher = query.cypher(properties, with_total=with_total)

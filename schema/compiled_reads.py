@@ -50,6 +50,7 @@ from resolvers.filters import FilterError, compile_where
 from resolvers.kinds import KINDS
 from resolvers.walks import NESTED_LIST_MAX, by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
+from schema.errors import ErrorCode, failure_code
 from schema.execution import FederationExecution
 from schema.node import BOUND
 from schema.pagination import page_arguments
@@ -85,10 +86,14 @@ class ReadShape:
 class _Planned:
     shapes: list[ReadShape] = field(default_factory=list)
     deliveries: list[Callable[[Any], None]] = field(default_factory=list)
+    # How each root read fails its resolvers when the statement cannot be read (an outage, the deadline).
+    failures: list[Callable[[Exception], None]] = field(default_factory=list)
 
-    def add(self, shape: ReadShape, delivery: Callable[[Any], None]) -> int:
+    def add(self, shape: ReadShape, delivery: Callable[[Any], None], failure: Callable[[Exception], None]) -> int:
         self.shapes.append(shape)
         self.deliveries.append(delivery)
+        if shape.parent is None:
+            self.failures.append(failure)
         return shape.index
 
 
@@ -186,7 +191,10 @@ class Planner:
         def deliver(value: Any) -> None:
             batcher.answers[answer_key] = (value["found"][0][1], value["total"])
 
-        self.planned.add(ReadShape(index, _own_parameter(cypher, index), None, None, page=True), deliver)
+        def fail(error: Exception) -> None:
+            batcher.answers[answer_key] = error
+
+        self.planned.add(ReadShape(index, _own_parameter(cypher, index), None, None, page=True), deliver, fail)
         assert isinstance(connection, GraphQLObjectType)
         for node_type, node_details in self._connection_nodes(connection, details):
             self._children(node_type, node_details, _Object(index))
@@ -236,7 +244,10 @@ class Planner:
                 frozen = freeze(k)
                 loader.prime_rows(frozen, found.get(frozen, []))
 
-        self.planned.add(ReadShape(index, _own_parameter(cypher, index), parent.read, key), deliver)
+        def fail(error: Exception) -> None:
+            loader.prime(freeze(root_key), error)  # type: ignore[arg-type]  # an error fails that load only
+
+        self.planned.add(ReadShape(index, _own_parameter(cypher, index), parent.read, key), deliver, fail)
         # The rows' project: the key, when the walk sets it; the key's project, when the key pairs with it.
         project = "kr[0]" if reach.sets_project else "kr[0].project" if reach.pair_with else None
         for object_type in self._object_types(named):
@@ -257,7 +268,7 @@ class Planner:
         )
         context = self.context
         shape = ReadShape(index, cypher, parent.read, objects, own=True)
-        self.planned.add(shape, lambda value: compiler.deliver(context, kwargs, value))
+        self.planned.add(shape, lambda value: compiler.deliver(context, kwargs, value), lambda error: None)
         return None
 
     def _object_types(self, named: GraphQLNamedType) -> Sequence[GraphQLObjectType]:
@@ -384,8 +395,16 @@ async def read_ahead(
     text = statement(tuple(planned.shapes))
     try:
         records = await context.database.read(text, planner.params, counter=context.batcher.counter)
-    except Exception:  # the resolvers read for themselves and report it as they always have
-        log.debug("compiled read failed; the resolvers read for themselves", exc_info=True)
+    except Exception as error:
+        if failure_code(error) is not ErrorCode.INTERNAL_SERVER_ERROR:
+            # An outage or the deadline: the root fields fail with it, as their first statement would
+            # (asking again would only wait for Neo4j again).
+            for fail in planned.failures:
+                fail(error)
+            return
+        # A statement Neo4j refused is the compiler's fault, not the caller's: the resolvers read for
+        # themselves (answers stay right; the statement count says it).
+        log.warning("compiled read refused; the resolvers read for themselves", exc_info=True)
         return
     for deliver, value in zip(planned.deliveries, records[0]["results"], strict=True):
         deliver(value)

@@ -40,7 +40,11 @@ SCHEMA = COMPILED._schema
 MAX_DEPTH = 5
 # Federations per run (4 queries each); DIFFERENTIAL_EXAMPLES=200 searches longer than the suite does.
 EXAMPLES = int(os.environ.get("DIFFERENTIAL_EXAMPLES", "8"))
-NO_SHRINKING = (Phase.explicit, Phase.reuse, Phase.generate)  # object levels below the root (a page's edges and node count)
+NO_SHRINKING = (
+    Phase.explicit,
+    Phase.reuse,
+    Phase.generate,
+)  # object levels below the root (a page's edges and node count)
 
 CALLERS = {
     "anonymous": Scope.anonymous_caller(),
