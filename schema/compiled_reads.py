@@ -16,6 +16,7 @@ themselves, failing exactly as they always did.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ from strawberry.types.base import get_object_definition
 
 from resolvers import catalogue
 from resolvers.context import RequestContext
-from resolvers.db import BRANCH_PARAMETER, freeze
+from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze
 from resolvers.errors import Refusal
 from resolvers.filters import FilterError, compile_where
 from resolvers.kinds import KINDS
@@ -396,6 +397,9 @@ async def read_ahead(
     try:
         records = await context.database.read(text, planner.params, counter=context.batcher.counter)
     except Exception as error:
+        deadline = DEADLINE.get()
+        if deadline is not None and asyncio.get_running_loop().time() >= deadline:
+            return  # past the request's deadline: the resolvers meet it exactly as the general path does
         if failure_code(error) is not ErrorCode.INTERNAL_SERVER_ERROR:
             # An outage or the deadline: the root fields fail with it, as their first statement would
             # (asking again would only wait for Neo4j again).
