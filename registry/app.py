@@ -323,6 +323,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         introspection=settings.introspection,
         field_suggestions=settings.field_suggestions_enabled,
         stored_scalar_shortcut=settings.stored_scalar_shortcut,
+        compiled_reads=settings.compiled_reads,
         write_deadline_s=settings.write_deadline_s,
     )
     explorer = Explorer(settings, schema._schema) if settings.graphiql_enabled else None

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     stored_scalar_shortcut: bool = Field(
         True, description="Complete stored scalars without graphql-core's per-field steps (same answers, less CPU)."
     )
+    compiled_reads: bool = Field(
+        True, description="Read each query in one Cypher statement before its resolvers run (same answers)."
+    )
     max_aliases: int = Field(30, ge=1, description="Most aliases in an operation.")
     max_tokens: int = Field(5000, ge=100, description="Most lexical tokens in a document.")
     max_query_chars: int = Field(64 * 1024, ge=1024, description="Longest `query` text.")

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -222,6 +222,9 @@ class StatementBatcher:
 
     database: Database
     counter: StatementCount = field(default_factory=StatementCount)
+    # What the request's compiled statement has already read, for resolvers that read pages (not walks:
+    # their loaders are primed instead), by what shapes the read (`catalogue.page_answer_key`).
+    answers: dict[Hashable, Any] = field(default_factory=dict)
     _pending: list[Branch] = field(default_factory=list)
     _flush_scheduled: bool = False
     _flush_task: asyncio.Task[None] | None = None  # held so the loop cannot drop it mid-flight

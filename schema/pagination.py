@@ -52,6 +52,20 @@ def connection_of(build: Callable[[Record], Any], page: Page) -> Connection[Any]
     )
 
 
+def page_arguments(label: str, where: object, order_by: object, first: int, after: str | None) -> dict[str, Any]:
+    """A root list's arguments as `catalogue.page` reads them (default sort: the kind's first sort key)."""
+    from schema.filters import Filter  # schema.filters is imported by the schema modules this one serves
+
+    return {
+        "label": label,
+        "where": where.where() if isinstance(where, Filter) else None,
+        "sort": str(order_by.field.value) if isinstance(order_by, SortOrder) else next(iter(KINDS[label].sort_keys)),
+        "descending": isinstance(order_by, SortOrder) and order_by.direction is SortDirection.DESC,
+        "first": first,
+        "after": after,
+    }
+
+
 def _camel_upper(snake: str) -> str:
     return snake.upper()
 

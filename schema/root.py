@@ -34,17 +34,16 @@ from resolvers.kinds import KINDS
 from resolvers.projection import selected_names
 from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
+from schema.compiled_reads import execution_class
 from schema.cost import DEFAULT_COST_LIMIT, CostLimit
 from schema.domains import identity
 from schema.edits import EditMutation
-from schema.enums import SortDirection
 from schema.errors import FederationErrors
-from schema.execution import FederationExecution
-from schema.filters import DURATION, FILTERS, Duration, Filter
+from schema.filters import DURATION, FILTERS, Duration
 from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
-from schema.pagination import Connection, SortOrder, connection_of, sort_input
+from schema.pagination import Connection, connection_of, page_arguments, sort_input
 from schema.parse_cache import BoundedParserCache, BoundedValidationCache
 from schema.quota import BIG_INT, BigInt
 from schema.refusals import FederationSchema, Introspection, IntrospectionPolicy
@@ -71,7 +70,6 @@ def _list_field(label: str, node_type: Any, description: str) -> Any:
     filter_type = FILTERS.get(label) or FILTERS[kind.family or label]
     order_type = sort_input(label, node_type.__name__)
     build = BUILDERS[label]
-    default_sort = next(iter(kind.sort_keys))
 
     async def resolve(
         info: Info,
@@ -81,17 +79,9 @@ def _list_field(label: str, node_type: Any, description: str) -> Any:
         after: str | None = None,
     ) -> Connection[node_type]:  # type: ignore[valid-type]
         ctx = request_context(info)
-        # Their annotations are made at run time: as objects, mypy checks what they are here.
-        filtered: object = where
-        order: object = order_by
         page = await catalogue.page(
             ctx.batcher,
-            label=label,
-            where=filtered.where() if isinstance(filtered, Filter) else None,
-            sort=str(order.field.value) if isinstance(order, SortOrder) else default_sort,
-            descending=isinstance(order, SortOrder) and order.direction is SortDirection.DESC,
-            first=first,
-            after=after,
+            **page_arguments(label, where, order_by, first, after),
             params=ctx.params,
             properties=ctx.properties,
             with_total=_selects(info.selected_fields[0].selections, "totalCount"),
@@ -189,6 +179,7 @@ def build_schema(
     introspection: Introspection = "anyone",
     field_suggestions: bool = False,
     stored_scalar_shortcut: bool = True,
+    compiled_reads: bool = True,
     write_deadline_s: float = 120.0,
 ) -> strawberry.Schema:
     """The registry's schema with its guards: depth, aliases, tokens and cost limited, introspection
@@ -196,7 +187,9 @@ def build_schema(
     unexpected errors masked, every error given a code.
 
     `stored_scalar_shortcut` completes stored scalars without graphql-core's per-field steps
-    (`schema/execution.py`); off, graphql-core completes every field (the answers are the same)."""
+    (`schema/execution.py`); off, graphql-core completes every field (the answers are the same).
+    `compiled_reads` reads each query in one statement before its resolvers run (`schema/compiled_reads.py`);
+    off, the resolvers read level by level (the general path; the answers are the same)."""
     # The limits' validation rules are made once, here: the validation cache keys on the rule classes,
     # and the limiter extensions would make new ones for every request (so it would never hit).
     limits: list[type[ASTValidationRule]] = [
@@ -211,7 +204,7 @@ def build_schema(
         config=StrawberryConfig(
             scalar_map={BigInt: BIG_INT, Duration: DURATION}, disable_field_suggestions=not field_suggestions
         ),
-        execution_context_class=FederationExecution if stored_scalar_shortcut else None,
+        execution_context_class=execution_class(stored_scalar_shortcut=stored_scalar_shortcut, compiled=compiled_reads),
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(AddValidationRules, limits),

@@ -125,7 +125,16 @@ class WalkLoader(DataLoader[Hashable, list[Record]]):
     async def batch_load_fn(self, keys: Sequence[Hashable]) -> list[list[Record] | ListTooLong]:  # type: ignore[override]
         plain_keys = [dict(k) if isinstance(k, tuple) else k for k in keys]
         found = await self.batcher.submit(self.cypher, {**self.params, "keys": plain_keys})
-        rows = [found.get(freeze(k), ([], None))[0] for k in plain_keys]
+        return [self.answer(found.get(freeze(k), ([], None))[0]) for k in plain_keys]
+
+    def answer(self, rows: list[Record]) -> list[Record] | ListTooLong:
+        """What a key loads, given the rows read for it (at most NESTED_LIST_MAX + 1)."""
+        if len(rows) <= NESTED_LIST_MAX:
+            return rows
         # aiodataloader fails the load of a key whose value is an exception, and only that load.
         too_long = f"{self.walk_name}: more than {NESTED_LIST_MAX} items for one parent; narrow it with `where`"
-        return [ListTooLong("where", too_long) if len(r) > NESTED_LIST_MAX else r for r in rows]
+        return ListTooLong("where", too_long)
+
+    def prime_rows(self, key: Hashable, rows: list[Record]) -> None:
+        """Hand the rows a compiled statement read for `key` to the resolvers that will load it."""
+        self.prime(key, self.answer(rows))  # type: ignore[arg-type]  # an error fails that load only
