@@ -58,9 +58,9 @@ TIERS = ("list", "dropdown", "matchmaking", "placement")
 # The peer cannot express placement: its remaining quota, reasons and rank are arithmetic over several
 # subgraphs per row, which @neo4j/graphql only runs as a hand-written @cypher field (the floor, again).
 PEERLESS = frozenset({"placement"})
-# The placement tier's deployment: 2 instances with 1 NVIDIA GPU and 8 GiB each, an Ubuntu image, 1 public IP.
-PLACEMENT_REQUEST = {"vcpus": 2, "ram": 8192, "gpus": 1, "gpuVendor": "NVIDIA", "instances": 2, "osDistro": "ubuntu",
-                     "publicIps": 1}  # fmt: skip
+# The placement tier's deployment (2 instances with 1 NVIDIA GPU and 8 GiB each, an Ubuntu image, 1 public
+# IP), in a file beside its query so that the tests ask the same.
+PLACEMENT_REQUEST = json.loads((BENCH / "queries" / "placement.json").read_text())["request"]
 CONCURRENCY = 16
 # The four ways a tier is answered: ours, the floor in this process and behind HTTP, the peer.
 SIDES = ("ours", "floor", "floor_http", "peer")

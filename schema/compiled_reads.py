@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, cast
@@ -218,9 +218,15 @@ class Planner:
     def _walk(self, reach: ByWalk, parent: _Object, named: GraphQLNamedType, details: Any, kwargs: dict[str, Any],
               root_key: Any = None) -> None:  # fmt: skip
         """A field answered by a walk from the objects `parent` (a root lookup by `root_key`)."""
-        where_filter = kwargs.get("where")
-        where = where_filter.where() if where_filter is not None else None
         walk = reach.walk
+        if reach.where_of is not None:
+            try:
+                where: Mapping[str, Any] | None = reach.where_of(kwargs)
+            except Refusal:  # the resolver refuses the same arguments, with the same error
+                return None
+        else:
+            where_filter = kwargs.get("where")
+            where = where_filter.where() if where_filter is not None else None
         try:
             where_clause, values = compile_where(walk.predicates, where)
         except FilterError:

@@ -273,10 +273,14 @@ class Placement:
         )
 
 
+def placement_filter(request: DeploymentRequest, order_by: PlacementOrder, fits_only: bool) -> dict[str, Any]:
+    """What the placement walk filters by (the one-statement compiler hands it the same, `schema/read_plan.py`)."""
+    return {"request": request.parameter(order_by), "fits_only": fits_only}
+
+
 async def placements_of(
     info: Info, group_id: str, request: DeploymentRequest, order_by: PlacementOrder, fits_only: bool
 ) -> list[Placement]:
     """The placements of a user group for one request (one statement for every group of the wave)."""
-    where = {"request": request.parameter(order_by), "fits_only": fits_only}
-    rows = await info.context.walk(PLACEMENTS_BY_USER_GROUP, group_id, where)
+    rows = await info.context.walk(PLACEMENTS_BY_USER_GROUP, group_id, placement_filter(request, order_by, fits_only))
     return [Placement.from_row(r) for r in rows]

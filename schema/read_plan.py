@@ -14,12 +14,13 @@ named fallback (`FALLBACK`): its resolver reads for itself, as before.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from resolvers import may_use
 from resolvers.kinds import KINDS
+from resolvers.placement import PLACEMENTS_BY_USER_GROUP
 from resolvers.walks import Walk, edge_walk
 from resolvers.walks.project import QUOTAS_BY_PROJECT_ON_SERVICE
 from resolvers.walks.provider import TRUSTS_BY_IDENTITY_PROVIDER, TRUSTS_BY_PROVIDER
@@ -35,11 +36,15 @@ OWN_ID = "uid"
 class ByWalk:
     """The field is the rows `walk` reaches from the object's key (`pair_with`: the key is
     pair(project=<the object's project>, <pair_with>=<the object's id>)); `sets_project`: the rows are
-    seen by the object, a project (their fields' keys pair with it)."""
+    seen by the object, a project (their fields' keys pair with it); `where_of`: the walk's filter
+    from the field's arguments, when it is not their `where`."""
 
     walk: Walk
     pair_with: str | None = None
     sets_project: bool = False
+    # The filter the resolver hands its walk, from the field's arguments (default: its `where`). It may
+    # raise a `Refusal`: the resolver then refuses the same arguments itself.
+    where_of: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,12 @@ def _edge(source: str, target: str) -> ByWalk:
     return ByWalk(edge_walk(source, target))
 
 
+def _placement_filter(arguments: Mapping[str, Any]) -> Mapping[str, Any]:
+    from schema.placement import placement_filter  # (schema/placement.py builds its types on this module's)
+
+    return placement_filter(arguments["request"], arguments["order_by"], arguments["fits_only"])
+
+
 def _table() -> dict[tuple[str, str], Reach]:
     reach: dict[tuple[str, str], Reach] = {
         ("Provider", "regions"): _edge("Provider", "Region"),
@@ -84,6 +95,8 @@ def _table() -> dict[tuple[str, str], Reach]:
         ("UserGroup", "deploymentTargets"): ByWalk(may_use.DEPLOYMENT_TARGETS_BY_USER_GROUP),
         **{("DeploymentTarget", part): Part(part) for part in ("sla", "project", "provider", "region",
                                                                 "computeService")},
+        ("UserGroup", "placements"): ByWalk(PLACEMENTS_BY_USER_GROUP, where_of=_placement_filter),
+        **{("Placement", part): Part(part) for part in ("sla", "project", "provider", "region", "computeService")},
         ("SLA", "userGroup"): _edge("SLA", "UserGroup"),
         ("SLA", "projects"): _edge("SLA", "Project"),
         ("Project", "provider"): _edge("Project", "Provider"),

@@ -28,11 +28,13 @@ ML_INFN = {"group": "ml-infn", "issuer": "https://iam.cloud.infn.it/"}
 
 def _variables(path: Path) -> dict[str, Any]:
     variables_file = path.with_suffix(".json")
-    if variables_file.exists():
-        return dict(json.loads(variables_file.read_text()))
+    stored = dict(json.loads(variables_file.read_text())) if variables_file.exists() else {}
     if path.parent.name == "queries" and path.parent.parent.name == "bench":  # as bench/run.py asks them
-        return {"list": {}, "dropdown": dict(ML_INFN)}.get(path.stem, {**ML_INFN, "minGpus": 1})
-    return {}
+        asked = {"list": {}, "dropdown": dict(ML_INFN), "placement": dict(ML_INFN)}.get(
+            path.stem, {**ML_INFN, "minGpus": 1}
+        )
+        return {**asked, **stored}
+    return stored
 
 
 QUESTIONS = {
