@@ -7,6 +7,7 @@ every statement the driver session runs (mutations are not asked here).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from resolvers.context import RequestContext
 from resolvers.db import Database
 from resolvers.federation_file import FederationFile
 from resolvers.visibility import Scope
+from resolvers.walks import edge_walk
+from schema.read_plan import FIELD_COMPILERS, register_field_compiler
 from schema.root import build_schema
 from tests.conftest import PROJECT, Issuer
 from tests.graphql_client import ask, example_files
@@ -63,3 +66,44 @@ async def test_each_question_is_one_statement(
 
 
 _GENERAL = build_schema(compiled_reads=False)
+
+
+class _LocationsByOwnCypher:
+    """A field compiler as placement would write one: its own Cypher for `Region.location`, delivered to
+    the loader its resolver reads (the walk from a region to its location)."""
+
+    def __init__(self) -> None:
+        self.compiled = 0
+
+    def fragment(self, arguments: Mapping[str, Any], name: str) -> tuple[str, Any] | None:
+        self.compiled += 1
+        cypher = """UNWIND objects AS o
+OPTIONAL MATCH (:Region {uid: o.uid})-[:LOCATED_AT]->(n:Location)
+RETURN collect([o.uid, CASE WHEN n IS NULL THEN [] ELSE [n {.*}] END]) AS value"""
+        return cypher, {}
+
+    def deliver(self, context: RequestContext, arguments: Mapping[str, Any], value: Any) -> None:
+        loader = context.loader(edge_walk("Region", "Location"))
+        for uid, rows in value:
+            loader.prime_rows(uid, rows)
+
+
+async def test_a_field_with_cypher_of_its_own_joins_the_one_statement(
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer, database: Database
+) -> None:
+    # given a field compiler registered for Region.location
+    compiler = _LocationsByOwnCypher()
+    register_field_compiler("Region", "location", compiler)
+    query = "{ regions(first: 50) { nodes { name location { site country } } } }"
+    try:
+        # when regions and their locations are asked
+        answer = await ask(client, query, token=issuer.token("ml-infn"))
+    finally:
+        FIELD_COMPILERS.pop(("Region", "location"))
+
+    # then its Cypher ran inside the one statement, and the answer is the general path's
+    assert compiler.compiled == 1
+    assert answer.statements == 1
+    general = await _GENERAL.execute(query, context_value=RequestContext(database, Scope(may_read=True)))
+    assert answer.data == general.data
+    assert any(region["location"] for region in answer.data["regions"]["nodes"])
