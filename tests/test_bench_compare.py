@@ -96,4 +96,14 @@ def test_matchmaking_lists_are_open_but_strict() -> None:
     check("matchmaking", answer([a, b]), answer([b, a]), "reordered")
     with pytest.raises(Mismatch, match=r"flavors\[\d, order open\]\.isShared: expected boolean true, given number 1"):
         check("matchmaking", answer([a, b]), answer([{"name": "a", "isShared": 1}, b]), "1 for true")
-    assert set(LIST_ORDER) == {"list", "dropdown", "matchmaking"}
+    assert set(LIST_ORDER) == {"list", "dropdown", "matchmaking", "placement"}
+
+
+def test_placements_keep_their_rank_order() -> None:
+    def answer(*names: str) -> dict[str, Any]:
+        lists: dict[str, list[Any]] = {"flavors": [], "images": [], "remaining": [], "reasons": []}
+        return {"userGroup": {"placements": [{"region": {"name": n}, **lists} for n in names]}}
+
+    check("placement", answer("a", "b"), answer("a", "b"), "same order")
+    with pytest.raises(Mismatch):
+        check("placement", answer("a", "b"), answer("b", "a"), "reordered")
