@@ -208,7 +208,8 @@ def _quota(file_kind: str, label: str, service_label: str) -> NodeKind:
         parents=(Parent("projectId", "Project", "HAS_QUOTA"), Parent("serviceId", service_label, "ON", False)),
         natural_key=lambda props, up: f"{up['projectId']}/{up['serviceId']}/{props['perUser']}/{props['usage']}",
         order=_QUOTA_ORDER,
-        fixed={"service": file_kind, "region": "-"},  # the service is named by id here, not by region and kind
+        # The service is named by id here, not by region, kind and endpoint.
+        fixed={"service": file_kind, "region": "-", "endpoint": None},
         stored_extra={"kind": file_kind},
         root=False,
     )
