@@ -73,7 +73,7 @@ class EdgeEdit:
 
 
 EDGE_EDITS: dict[str, EdgeEdit] = {
-    "ProjectToSla": EdgeEdit("COVERS", "SLA", "Project", "slaId", "projectId", "the SLA covers the project"),
+    "ProjectToSLA": EdgeEdit("COVERS", "SLA", "Project", "slaId", "projectId", "the SLA covers the project"),
     "PrivateFlavorToProject": EdgeEdit(
         "CAN_USE", "Project", "Flavor", "projectId", "flavorId", "the project may use the private flavor",
         "NOT b.isShared AND EXISTS { (a)<-[:HOSTS]-(:Provider)-[:DIVIDED_INTO]->()-[:SUPPLIES]->()-[:OFFERS]->(b) }",

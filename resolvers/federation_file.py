@@ -14,13 +14,15 @@ import datetime as dt
 import ipaddress
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 import pycountry
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-Count = int  # a quota figure: −1 (unlimited) or ≥ 0
+# Free text, for people: the one description of the `description` of every kind (inputs and outputs).
+DESCRIPTION = "Free text about it, for people; empty when there is none."
+Description = Annotated[str, Field(description=DESCRIPTION)]
 
 
 class Model(BaseModel):
@@ -32,6 +34,8 @@ def _url(value: str) -> str:
     return value
 
 
+# Visibility of what a service offers: shared, or private to the projects linked to it.
+_SHARED = "true: any project may use the {0} (public); false: private, usable only by the projects linked to it."
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 
@@ -45,26 +49,26 @@ def _version(value: str | None) -> str | None:
 class HarvestIn(Model):
     """How the last harvest of a provider (or of one of its regions) went."""
 
-    attempted_at: dt.datetime
-    outcome: Literal["ok", "partial", "failed"]
+    attempted_at: dt.datetime = Field(description="When the feeder last tried to read it.")
+    outcome: Literal["ok", "partial", "failed"] = Field(description="How that attempt went.")
     error: str | None = Field(None, max_length=500, description="A short, safe reason (no credentials, no URLs)")
 
 
 class FlavorIn(Model):
-    uuid: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    description: str = ""
-    vcpus: int = Field(0, ge=0)
-    ram: int = Field(0, ge=0, description="MiB")
-    disk: int = Field(0, ge=0, description="GiB")
-    swap: int = Field(0, ge=0)
-    ephemeral: int = Field(0, ge=0)
-    gpus: int = Field(0, ge=0)
-    gpu_model: str | None = None
-    gpu_vendor: str | None = None
-    infiniband: bool = False
-    local_storage: str | None = None
-    is_shared: bool = True
+    uuid: str = Field(min_length=1, description="The flavor's id at its compute service (e.g. Nova's).")
+    name: str = Field(min_length=1, description="The flavor's name at its compute service, e.g. g1.a100.xlarge.")
+    description: Description = ""
+    vcpus: int = Field(0, ge=0, description="Virtual CPUs.")
+    ram: int = Field(0, ge=0, description="Memory, in MiB.")
+    disk: int = Field(0, ge=0, description="Root disk, in GiB (0: the image's size, or a volume).")
+    swap: int = Field(0, ge=0, description="Swap disk, in MiB (0: none).")
+    ephemeral: int = Field(0, ge=0, description="Ephemeral disk, in GiB (0: none).")
+    gpus: int = Field(0, ge=0, description="GPUs passed through to the machine (0: none).")
+    gpu_model: str | None = Field(None, description="The GPUs' model, e.g. A100; null: no GPUs, or not said.")
+    gpu_vendor: str | None = Field(None, description="The GPUs' vendor, e.g. NVIDIA; null: no GPUs, or not said.")
+    infiniband: bool = Field(False, description="Whether machines of this flavor reach an InfiniBand network.")
+    local_storage: str | None = Field(None, description="Local disk technology (e.g. NVMe, SSD); null: not said.")
+    is_shared: bool = Field(True, description=_SHARED.format("flavor"))
 
     @model_validator(mode="after")
     def _gpu_details_need_gpus(self) -> Self:
@@ -74,39 +78,49 @@ class FlavorIn(Model):
 
 
 class ImageIn(Model):
-    uuid: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    description: str = ""
-    os_type: Literal["Linux", "Windows", "MacOS"] | None = None
-    os_distro: str | None = None
-    os_version: str | None = None
-    architecture: str | None = None
-    kernel_id: str | None = None
-    cuda_support: bool = False
-    gpu_driver: bool = False
-    created_at: dt.datetime | None = None
-    tags: list[str] = []
-    is_shared: bool = True
-    cuda_version: str | None = Field(None, description="CUDA toolkit version, e.g. 12.4")
-    gpu_driver_version: str | None = Field(None, description="GPU driver version, e.g. 550.54.15")
-    cudnn_version: str | None = None
-    login_user: str | None = Field(None, min_length=1, description="The user to log in as (e.g. ubuntu)")
+    uuid: str = Field(min_length=1, description="The image's id at its provider (e.g. Glance's).")
+    name: str = Field(min_length=1, description="The image's name at its provider, e.g. ubuntu-22.04-cuda.")
+    description: Description = ""
+    os_type: Literal["Linux", "Windows", "MacOS"] | None = Field(
+        None, description="Linux, Windows or MacOS; null: not said."
+    )
+    os_distro: str | None = Field(None, description="The distribution, e.g. ubuntu, rocky; null: not said.")
+    os_version: str | None = Field(None, description="The distribution's version, e.g. 22.04; null: not said.")
+    architecture: str | None = Field(None, description="CPU architecture, e.g. x86_64, aarch64; null: not said.")
+    kernel_id: str | None = Field(None, description="The id of its kernel image, when it boots a separate one.")
+    cuda_support: bool = Field(False, description="Whether the CUDA toolkit is installed.")
+    gpu_driver: bool = Field(False, description="Whether a GPU driver is installed.")
+    created_at: dt.datetime | None = Field(None, description="When the image was made at its provider.")
+    tags: list[str] = Field([], description="The provider's tags on the image (empty: none).")
+    is_shared: bool = Field(True, description=_SHARED.format("image"))
+    cuda_version: str | None = Field(None, description="CUDA toolkit version, e.g. 12.4; null: none, or not said.")
+    gpu_driver_version: str | None = Field(
+        None, description="GPU driver version, e.g. 550.54.15; null: none, or not said."
+    )
+    cudnn_version: str | None = Field(None, description="cuDNN version, e.g. 9.1; null: none, or not said.")
+    login_user: str | None = Field(
+        None, min_length=1, description="The user to log in as (e.g. ubuntu); null: not said."
+    )
 
     _check_versions = field_validator("cuda_version", "gpu_driver_version", "cudnn_version")(_version)
 
 
 class NetworkIn(Model):
-    uuid: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    description: str = ""
-    is_router_external: bool = False
-    is_default: bool = False
-    mtu: int | None = Field(None, gt=0)
-    proxy_host: str | None = None
-    proxy_user: str | None = None
-    tags: list[str] = []
-    is_shared: bool = True
-    cidr: str | None = Field(None, description="Its subnet's range (the first IPv4 one when it has several)")
+    uuid: str = Field(min_length=1, description="The network's id at its network service (e.g. Neutron's).")
+    name: str = Field(min_length=1, description="The network's name at its network service.")
+    description: Description = ""
+    is_router_external: bool = Field(False, description="Whether it is a public (router-external) network.")
+    is_default: bool = Field(False, description="Whether it is the default network of its provider.")
+    mtu: int | None = Field(None, gt=0, description="Maximum transmission unit, in bytes; null: not said.")
+    proxy_host: str | None = Field(
+        None, description="The host (SSH jump host) through which machines on a private network are reached."
+    )
+    proxy_user: str | None = Field(None, description="The user to log in to the proxy host as.")
+    tags: list[str] = Field([], description="The provider's tags on the network (empty: none).")
+    is_shared: bool = Field(True, description=_SHARED.format("network"))
+    cidr: str | None = Field(
+        None, description="Its subnet's address range, e.g. 10.0.0.0/24 (the first IPv4 one when it has several)."
+    )
 
     @field_validator("cidr")
     @classmethod
@@ -120,21 +134,26 @@ class NetworkIn(Model):
 
 
 class VolumeTypeIn(Model):
-    name: str = Field(min_length=1)
-    description: str = ""
-    qos: str | None = None
+    name: str = Field(min_length=1, description="The volume type's name at its block storage service, e.g. ssd.")
+    description: Description = ""
+    qos: str | None = Field(None, description="Its quality of service (e.g. iops=1000); null: not said.")
 
 
 ServiceKind = Literal["compute", "blockStorage", "network", "objectStore", "identity"]
 
 
 class ServiceIn(Model):
-    kind: ServiceKind
-    endpoint: str
-    name: str = Field(min_length=1, description="e.g. org.openstack.nova")
-    description: str = ""
-    microversion: str | None = None
-    data_location: str | None = None
+    kind: ServiceKind = Field(description="compute, blockStorage, network, objectStore or identity.")
+    endpoint: str = Field(description="The service's URL, as its catalogue lists it.")
+    name: str = Field(min_length=1, description="The service's type, e.g. org.openstack.nova, compute.k8s.io/v1.")
+    description: Description = ""
+    microversion: str | None = Field(
+        None, description="The highest compute API microversion it speaks, e.g. 2.90 (compute services only)."
+    )
+    data_location: str | None = Field(
+        None,
+        description="Where its data lives, for data-aware placement, e.g. a Rucio RSE name (object stores only).",
+    )
     flavors: list[FlavorIn] | None = []  # None: unknown (not read), keep what is stored
     images: list[ImageIn] | None = []
     networks: list[NetworkIn] | None = []
@@ -156,11 +175,11 @@ class ServiceIn(Model):
 
 
 class LocationIn(Model):
-    site: str = Field(min_length=1)
-    country: str = Field(description="ISO 3166 name or code")
-    description: str = ""
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
+    site: str = Field(min_length=1, description="The site's name, e.g. CNAF (Bologna).")
+    country: str = Field(description="The country: an ISO 3166 name or code (stored and answered as its name).")
+    description: Description = ""
+    latitude: float | None = Field(None, ge=-90, le=90, description="Degrees north (−90 to 90); null: not said.")
+    longitude: float | None = Field(None, ge=-180, le=180, description="Degrees east (−180 to 180); null: not said.")
 
     @field_validator("country")
     @classmethod
@@ -179,13 +198,15 @@ class LocationIn(Model):
 
 
 class RegionIn(Model):
-    name: str = Field(min_length=1)
-    description: str = ""
-    overbooking_cpu: float = Field(1.0, gt=0)
-    overbooking_ram: float = Field(1.0, gt=0)
-    bandwidth_in: float | None = Field(None, ge=0)
-    bandwidth_out: float | None = Field(None, ge=0)
-    public_ip_assignable: bool | None = None
+    name: str = Field(min_length=1, description="The region's name at its provider, e.g. RegionOne.")
+    description: Description = ""
+    overbooking_cpu: float = Field(1.0, gt=0, description="Virtual CPUs per physical core (1: none).")
+    overbooking_ram: float = Field(1.0, gt=0, description="Virtual memory per unit of physical memory (1: none).")
+    bandwidth_in: float | None = Field(None, ge=0, description="Inbound bandwidth, in Gbps; null: not said.")
+    bandwidth_out: float | None = Field(None, ge=0, description="Outbound bandwidth, in Gbps; null: not said.")
+    public_ip_assignable: bool | None = Field(
+        None, description="Whether deployments here can be given public IPs; null: not said."
+    )
     location: LocationIn | None = None
     services: list[ServiceIn] | None = []  # None: unknown (the region could not be read), keep them
     harvest: HarvestIn | None = Field(None, description="Only where this region's harvest went otherwise")
@@ -216,28 +237,35 @@ def quota_scope(properties: Mapping[str, Any]) -> str:
     return "/".join(f"{p}={properties[p]}" for p in _SCOPE_PROPERTIES if properties.get(p) is not None)
 
 
+# A quota figure: what it counts; −1 is unlimited, null is not set (no limit recorded, or not measured).
+Count = int
+_FIGURE = "{0}; −1: unlimited; null: not set."
+
+
 class QuotaIn(Model):
     region: str = Field(description="Name of the region supplying the service")
     service: QuotaService = Field(description="Kind of the service the quota applies to")
     endpoint: str | None = Field(None, description="Needed only when the region has several services of that kind")
-    description: str = ""
-    per_user: bool = False
-    usage: bool = False
-    cores: int | None = Field(None, ge=-1)
-    instances: int | None = Field(None, ge=-1)
-    ram: int | None = Field(None, ge=-1)
-    gpus: int | None = Field(None, ge=-1)
-    gigabytes: int | None = Field(None, ge=-1)
-    per_volume_gigabytes: int | None = Field(None, ge=-1)
-    volumes: int | None = Field(None, ge=-1)
-    public_ips: int | None = Field(None, ge=-1)
-    networks: int | None = Field(None, ge=-1)
-    ports: int | None = Field(None, ge=-1)
-    security_groups: int | None = Field(None, ge=-1)
-    security_group_rules: int | None = Field(None, ge=-1)
-    bytes: int | None = Field(None, ge=-1)
-    containers: int | None = Field(None, ge=-1)
-    objects: int | None = Field(None, ge=-1)
+    description: Description = ""
+    per_user: bool = Field(False, description="true: a limit for each user of the project; false: for the project.")
+    usage: bool = Field(False, description="true: current consumption; false: a limit.")
+    cores: Count | None = Field(None, ge=-1, description=_FIGURE.format("Virtual CPUs"))
+    instances: Count | None = Field(None, ge=-1, description=_FIGURE.format("Machines"))
+    ram: Count | None = Field(None, ge=-1, description=_FIGURE.format("Memory, in MiB"))
+    gpus: Count | None = Field(None, ge=-1, description=_FIGURE.format("GPUs"))
+    gigabytes: Count | None = Field(None, ge=-1, description=_FIGURE.format("Volume space, in GiB"))
+    per_volume_gigabytes: Count | None = Field(
+        None, ge=-1, description=_FIGURE.format("The size of one volume, in GiB")
+    )
+    volumes: Count | None = Field(None, ge=-1, description=_FIGURE.format("Volumes"))
+    public_ips: Count | None = Field(None, ge=-1, description=_FIGURE.format("Public (floating) IPs"))
+    networks: Count | None = Field(None, ge=-1, description=_FIGURE.format("Networks"))
+    ports: Count | None = Field(None, ge=-1, description=_FIGURE.format("Ports"))
+    security_groups: Count | None = Field(None, ge=-1, description=_FIGURE.format("Security groups"))
+    security_group_rules: Count | None = Field(None, ge=-1, description=_FIGURE.format("Security group rules"))
+    bytes: Count | None = Field(None, ge=-1, description=_FIGURE.format("Stored data, in bytes"))
+    containers: Count | None = Field(None, ge=-1, description=_FIGURE.format("Containers (buckets)"))
+    objects: Count | None = Field(None, ge=-1, description=_FIGURE.format("Stored objects"))
     volume_type: str | None = Field(
         None, min_length=1, description="Block storage: the volume type (StorageClass) it is scoped to"
     )
@@ -280,9 +308,9 @@ class QuotaIn(Model):
 
 
 class ProjectIn(Model):
-    uuid: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    description: str = ""
+    uuid: str = Field(min_length=1, description="The project's id at its provider (Keystone project id, namespace).")
+    name: str = Field(min_length=1, description="The project's name at its provider.")
+    description: Description = ""
     quotas: list[QuotaIn] | None = []  # None: unknown, keep the stored quotas
     private_flavors: list[str] | None = Field([], description="uuids of private flavors of this provider")
     private_images: list[str] | None = []
@@ -291,18 +319,22 @@ class ProjectIn(Model):
 
 class TrustIn(Model):
     issuer: str = Field(description="Endpoint of a listed identity provider")
-    idp_name: str = Field(min_length=1)
-    protocol: str = "openid"
-    audience: str | None = None
+    idp_name: str = Field(min_length=1, description="The name the provider gives the issuer (e.g. Keystone's IdP).")
+    protocol: str = Field("openid", description="The federation protocol the provider uses with it, e.g. openid.")
+    audience: str | None = Field(None, description="The audience its tokens must carry there; null: any.")
 
 
 class ProviderIn(Model):
-    name: str = Field(min_length=1)
-    type: Literal["openstack", "kubernetes"]
-    status: Literal["active", "maintenance", "limited", "removed"] = "active"
-    is_public: bool = False
-    support_emails: list[str] = []
-    description: str = ""
+    name: str = Field(min_length=1, description="The provider's name in the federation, e.g. CLOUD-CNAF.")
+    type: Literal["openstack", "kubernetes"] = Field(description="The cloud management framework it runs.")
+    status: Literal["active", "maintenance", "limited", "removed"] = Field(
+        "active", description="Whether it takes deployments now."
+    )
+    is_public: bool = Field(
+        False, description="Whether it is a public cloud (recorded for people: the may-use rule does not read it)."
+    )
+    support_emails: list[str] = Field([], description="Where its users write for help (empty: none given).")
+    description: Description = ""
     trusts: list[TrustIn] = []
     regions: list[RegionIn] | None = []  # None: unknown (the provider could not be read), keep them all
     projects: list[ProjectIn] | None = []  # None: unknown, keep them all with their quotas and links
@@ -315,10 +347,10 @@ class ProjectRef(Model):
 
 
 class SLAIn(Model):
-    doc_uuid: str = Field(min_length=1)
-    start_date: dt.date
-    end_date: dt.date
-    description: str = ""
+    doc_uuid: str = Field(min_length=1, description="The id of the signed document (as SLAM knew it).")
+    start_date: dt.date = Field(description="The first day it is in force.")
+    end_date: dt.date = Field(description="The last day it is in force.")
+    description: Description = ""
     projects: list[ProjectRef] = []
 
     @model_validator(mode="after")
@@ -329,15 +361,15 @@ class SLAIn(Model):
 
 
 class UserGroupIn(Model):
-    name: str = Field(min_length=1)
-    description: str = ""
+    name: str = Field(min_length=1, description="The group's name as the issuer's tokens list it (it may contain '/').")
+    description: Description = ""
     slas: list[SLAIn] = []
 
 
 class IdentityProviderIn(Model):
-    endpoint: str
-    group_claim: str = Field(min_length=1)
-    description: str = ""
+    endpoint: str = Field(description="The issuer URL, exactly as tokens carry it in `iss`.")
+    group_claim: str = Field(min_length=1, description="The token claim that lists the caller's group names.")
+    description: Description = ""
     user_groups: list[UserGroupIn] = []
 
     _check_endpoint = field_validator("endpoint")(_url)

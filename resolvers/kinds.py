@@ -211,7 +211,8 @@ def _quota(file_kind: str, label: str, service_label: str) -> NodeKind:
             + ((ff.quota_scope(props),) if ff.quota_scope(props) else ())
         ),
         order=_QUOTA_ORDER,
-        fixed={"service": file_kind, "region": "-"},  # the service is named by id here, not by region and kind
+        # The service is named by id here, not by region, kind and endpoint.
+        fixed={"service": file_kind, "region": "-", "endpoint": None},
         stored_extra={"kind": file_kind},
         root=False,
     )

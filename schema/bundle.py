@@ -15,10 +15,10 @@ from resolvers.reconcile import Actor, Changes, reconcile
 from schema.node import Info, request_context
 
 
-@strawberry.type
+@strawberry.type(description="How many nodes of one type.")
 class LabelCount:
-    label: str
-    count: int
+    label: str = strawberry.field(description="The node type, e.g. Flavor (every kind of quota counts as Quota).")
+    count: int = strawberry.field(description="How many.")
 
 
 def label_counts(counter: Counter[str]) -> list[LabelCount]:
@@ -27,13 +27,13 @@ def label_counts(counter: Counter[str]) -> list[LabelCount]:
 
 @strawberry.type(description="What an upsert changed, per node type; all empty when nothing did.")
 class BundleChanges:
-    created: list[LabelCount]
-    updated: list[LabelCount]
-    removed: list[LabelCount]
-    edges_created: int
-    edges_updated: int
-    edges_removed: int
-    changed: bool
+    created: list[LabelCount] = strawberry.field(description="Nodes created, per type.")
+    updated: list[LabelCount] = strawberry.field(description="Nodes whose properties changed, per type.")
+    removed: list[LabelCount] = strawberry.field(description="Nodes removed (no longer listed), per type.")
+    edges_created: int = strawberry.field(description="Edges created.")
+    edges_updated: int = strawberry.field(description="Edges whose properties changed (e.g. a trust's protocol).")
+    edges_removed: int = strawberry.field(description="Edges removed.")
+    changed: bool = strawberry.field(description="Whether anything changed (false: the bundle was as stored).")
 
     @classmethod
     def of(cls, changes: Changes) -> BundleChanges:

@@ -14,6 +14,7 @@ from strawberry.types.arguments import InputContext
 from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from resolvers.kinds import KINDS
 from schema.enums import ProviderStatus, ProviderType, QuotaKind
 
 # ISO 8601 durations as Neo4j's duration() reads them: P1D, PT6H, P1DT12H, PT30M, P2W.
@@ -34,6 +35,10 @@ DURATION = strawberry.scalar(
     serialize=str,
     parse_value=_duration,
 )
+
+
+# The `where` argument of every nested list (the root lists say the same in `schema/root.py`).
+WHERE = strawberry.argument(description="Only those meeting every condition given; null: all the caller may see.")
 
 
 def _plain(value: Any) -> Any:
@@ -93,9 +98,15 @@ class ProviderFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
     name_contains: str | None = None
-    type: list[ProviderType] | None = None
-    status: list[ProviderStatus] | None = None
-    is_public: bool | None = None
+    type: list[ProviderType] | None = strawberry.field(
+        default=None, description="Only providers running one of these frameworks."
+    )
+    status: list[ProviderStatus] | None = strawberry.field(
+        default=None, description="Only providers with one of these statuses."
+    )
+    is_public: bool | None = strawberry.field(
+        default=None, description="true: only public providers; false: only the others."
+    )
 
 
 @filter_for("Region")
@@ -109,22 +120,24 @@ class RegionFilter(FreshFilter):
         default=None, description="Regions whose identity service has this endpoint."
     )
     country: str | None = strawberry.field(default=None, description="ISO 3166 name or alpha-2 code.")
-    public_ip_assignable: bool | None = None
+    public_ip_assignable: bool | None = strawberry.field(
+        default=None, description="true: only regions whose deployments can be given public IPs."
+    )
 
 
 @filter_for("Location")
 @strawberry.input
 class LocationFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
-    site: str | None = None
-    country: str | None = None
+    site: str | None = strawberry.field(default=None, description="Only the site with exactly this name.")
+    country: str | None = strawberry.field(default=None, description="ISO 3166 name or alpha-2 code.")
 
 
 @filter_for("IdentityProvider")
 @strawberry.input
 class IdentityProviderFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
-    endpoint: str | None = None
+    endpoint: str | None = strawberry.field(default=None, description="Only the issuer with this URL (`iss`).")
 
 
 @filter_for("UserGroup")
@@ -133,16 +146,16 @@ class UserGroupFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
     name: str | None = None
     name_contains: str | None = None
-    issuer: str | None = None
+    issuer: str | None = strawberry.field(default=None, description="Only groups asserted by this issuer (its URL).")
 
 
 @filter_for("SLA")
 @strawberry.input
 class SLAFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
-    doc_uuid: str | None = None
+    doc_uuid: str | None = strawberry.field(default=None, description="Only the SLA of this signed document.")
     in_force: bool | None = strawberry.field(default=None, description="In force today (server's UTC date).")
-    in_force_on: dt.date | None = None
+    in_force_on: dt.date | None = strawberry.field(default=None, description="Only SLAs in force on this date.")
     provider_status: list[ProviderStatus] | None = strawberry.field(
         default=None, description="Covers a project at a provider with one of these statuses."
     )
@@ -150,8 +163,8 @@ class SLAFilter(FreshFilter):
 
 @strawberry.input(description="A user group by its name at an issuer.")
 class UserGroupRef:
-    name: str
-    issuer: str
+    name: str = strawberry.field(description="The group's name as the issuer's tokens list it.")
+    issuer: str = strawberry.field(description="The issuer URL, as tokens carry it in `iss`.")
 
 
 @filter_for("Project")
@@ -162,7 +175,9 @@ class ProjectFilter(FreshFilter):
     name: str | None = None
     name_contains: str | None = None
     provider_id: strawberry.ID | None = None
-    provider_status: list[ProviderStatus] | None = None
+    provider_status: list[ProviderStatus] | None = strawberry.field(
+        default=None, description="Only projects at a provider with one of these statuses."
+    )
     user_group_id: strawberry.ID | None = strawberry.field(default=None, description="Covered by an SLA of this group.")
     user_group: UserGroupRef | None = strawberry.field(default=None, description="Covered by an SLA of this group.")
 
@@ -182,14 +197,16 @@ class FlavorFilter(FreshFilter):
     uuid: str | None = None
     name: str | None = None
     name_contains: str | None = None
-    vcpus_min: int | None = None
+    vcpus_min: int | None = strawberry.field(default=None, description="At least this many virtual CPUs.")
     ram_min: int | None = strawberry.field(default=None, description="MiB.")
     disk_min: int | None = strawberry.field(default=None, description="GiB.")
-    gpus_min: int | None = None
+    gpus_min: int | None = strawberry.field(default=None, description="At least this many GPUs (1: any GPU flavor).")
     gpu_vendor: str | None = strawberry.field(default=None, description="Case-insensitive, e.g. NVIDIA.")
     gpu_model: str | None = strawberry.field(default=None, description="Case-insensitive substring, e.g. A100.")
-    infiniband: bool | None = None
-    local_storage: str | None = None
+    infiniband: bool | None = strawberry.field(default=None, description="true: only flavors on InfiniBand.")
+    local_storage: str | None = strawberry.field(
+        default=None, description="Only this local disk technology, e.g. NVMe."
+    )
     is_shared: bool | None = None
     tag: str | None = None
 
@@ -201,12 +218,12 @@ class ImageFilter(FreshFilter):
     uuid: str | None = None
     name: str | None = None
     name_contains: str | None = None
-    os_type: str | None = None
+    os_type: str | None = strawberry.field(default=None, description="Linux, Windows or MacOS (exactly).")
     os_distro: str | None = strawberry.field(default=None, description="Case-insensitive, e.g. ubuntu.")
-    os_version: str | None = None
-    architecture: str | None = None
-    cuda_support: bool | None = None
-    gpu_driver: bool | None = None
+    os_version: str | None = strawberry.field(default=None, description="Exactly this version, e.g. 22.04.")
+    architecture: str | None = strawberry.field(default=None, description="Exactly this architecture, e.g. x86_64.")
+    cuda_support: bool | None = strawberry.field(default=None, description="true: only images with CUDA installed.")
+    gpu_driver: bool | None = strawberry.field(default=None, description="true: only images with a GPU driver.")
     cuda_version_min: str | None = strawberry.field(
         default=None, description="CUDA version at least this (dotted, compared part by part: 12.10 > 12.9)."
     )
@@ -222,8 +239,10 @@ class NetworkFilter(FreshFilter):
     uuid: str | None = None
     name: str | None = None
     name_contains: str | None = None
-    is_router_external: bool | None = None
-    is_default: bool | None = None
+    is_router_external: bool | None = strawberry.field(
+        default=None, description="true: only public (router-external) networks; false: only the others."
+    )
+    is_default: bool | None = strawberry.field(default=None, description="true: only default networks.")
     is_shared: bool | None = None
     tag: str | None = None
 
@@ -239,8 +258,10 @@ class VolumeTypeFilter(FreshFilter):
 @strawberry.input
 class QuotaFilter(FreshFilter):
     ids: list[strawberry.ID] | None = None
-    kind: list[QuotaKind] | None = None
-    per_user: bool | None = None
+    kind: list[QuotaKind] | None = strawberry.field(default=None, description="Only quotas of these kinds.")
+    per_user: bool | None = strawberry.field(
+        default=None, description="true: only per-user limits; false: only the project's own records."
+    )
     usage: bool | None = strawberry.field(default=None, description="true: consumption records; false: limits.")
     scoped: bool | None = strawberry.field(
         default=None,
@@ -253,14 +274,14 @@ class QuotaFilter(FreshFilter):
     )
 
 
-@strawberry.input
+@strawberry.input(description="Conditions a deployment target must meet to be listed: all those given.")
 class DeploymentTargetFilter(Filter):
     on: dt.date | None = strawberry.field(default=None, description="SLAs in force on this date; default today.")
     provider_status: list[ProviderStatus] | None = strawberry.field(
         default=None, description="Default: ACTIVE providers only."
     )
-    region_name: str | None = None
-    provider_id: strawberry.ID | None = None
+    region_name: str | None = strawberry.field(default=None, description="Only rows in regions of this name.")
+    provider_id: strawberry.ID | None = strawberry.field(default=None, description="Only rows at this provider.")
     stale: bool | None = strawberry.field(
         default=None, description="false: only rows whose provider, region and service were all confirmed."
     )
@@ -323,3 +344,26 @@ def _every_filter(base: type[Filter]) -> list[type[Filter]]:
 
 for _filter in _every_filter(Filter):
     get_object_definition(_filter, strict=True).from_input = _from_input
+
+
+# Filters several kinds share mean the same everywhere: described once, here.
+_SHARED_FILTERS = {
+    "ids": "Only those with one of these ids.",
+    "name": "Only those with exactly this name.",
+    "name_contains": "Only those whose name contains this text, ignoring case.",
+    "uuid": "Only those with this id at their provider or service.",
+    "provider_id": "Only those of the provider with this id.",
+    "endpoint": "Only those with exactly this endpoint URL.",
+    "is_shared": "true: only shared (public) ones; false: only private ones.",
+    "tag": "Only those carrying this tag.",
+}
+for _label, _filter in FILTERS.items():
+    _definition = get_object_definition(_filter, strict=True)
+    if _definition.description is None:
+        _definition.description = (
+            f"Conditions a {KINDS[_label].words} must "
+            "meet to be listed: all those given (an omitted or null one is no condition)."
+        )
+    for _field in _definition.fields:
+        if _field.description is None:
+            _field.description = _SHARED_FILTERS.get(_field.python_name)

@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers import may_use
 from resolvers.walks import edge_walk
-from schema.filters import ProjectFilter, ServiceFilter
+from schema.filters import WHERE, ProjectFilter, ServiceFilter
 from schema.node import Info, Node, bind, walk_nodes
 
 if TYPE_CHECKING:
@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
 
 @bind("Flavor", listed="Every flavor of every service.")
-@strawberry.type
+@strawberry.type(description="A size of virtual machine a compute service offers.")
 class Flavor(Node):
     uuid: str
     name: str
-    is_shared: bool = strawberry.field(description="false: private, usable only by the projects linked to it.")
+    is_shared: bool
     vcpus: int = 0
-    ram: int = strawberry.field(default=0, description="MiB.")
-    disk: int = strawberry.field(default=0, description="GiB.")
+    ram: int = 0
+    disk: int = 0
     swap: int = 0
     ephemeral: int = 0
     gpus: int = 0
@@ -33,14 +33,14 @@ class Flavor(Node):
     infiniband: bool = False
     local_storage: str | None = None
 
-    @strawberry.field
+    @strawberry.field(description="The compute services offering the flavor.")
     async def compute_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[ComputeService, strawberry.lazy("schema.service")]]:
         return await walk_nodes(info, edge_walk("Flavor", "ComputeService"), self.id, where)
 
     @strawberry.field(description="Projects that may use this flavor (the may-use rule, read backwards).")
     async def usable_by(
-        self, info: Info, where: ProjectFilter | None = None
+        self, info: Info, where: Annotated[ProjectFilter | None, WHERE] = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         return await walk_nodes(info, may_use.PROJECTS_ALLOWED["Flavor"], self.id, where)

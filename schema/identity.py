@@ -9,7 +9,7 @@ import strawberry
 from resolvers import may_use
 from resolvers.walks import edge_walk
 from resolvers.walks.provider import TRUSTS_BY_IDENTITY_PROVIDER
-from schema.filters import DeploymentTargetFilter, SLAFilter, UserGroupFilter
+from schema.filters import WHERE, DeploymentTargetFilter, SLAFilter, UserGroupFilter
 from schema.node import Info, Node, bind, build, walk_node, walk_nodes
 from schema.placement import DeploymentRequest, Placement, PlacementOrder, placements_of
 
@@ -26,11 +26,11 @@ _provider = strawberry.lazy("schema.provider")
 @bind("IdentityProvider", listed="Token issuers.")
 @strawberry.type(description="An OpenID Connect issuer the federation knows (INDIGO IAM, EGI Check-in...).")
 class IdentityProvider(Node):
-    endpoint: str = strawberry.field(description="The issuer URL, exactly as tokens carry it in `iss`.")
-    group_claim: str = strawberry.field(description="The token claim that lists the caller's group names.")
+    endpoint: str
+    group_claim: str
 
-    @strawberry.field
-    async def user_groups(self, info: Info, where: UserGroupFilter | None = None) -> list[UserGroup]:
+    @strawberry.field(description="The issuer's groups the caller may see (its own; all for administrators).")
+    async def user_groups(self, info: Info, where: Annotated[UserGroupFilter | None, WHERE] = None) -> list[UserGroup]:
         return await walk_nodes(info, edge_walk("IdentityProvider", "UserGroup"), self.id, where)
 
     @strawberry.field(description="Providers that trust this issuer, and how.")
@@ -43,14 +43,14 @@ class IdentityProvider(Node):
 class UserGroup(Node):
     name: str
 
-    @strawberry.field
+    @strawberry.field(description="The issuer that asserts the group.")
     async def identity_provider(self, info: Info) -> IdentityProvider:
         found = await walk_node(info, edge_walk("UserGroup", "IdentityProvider"), self.id)
         return found or IdentityProvider.from_row({})
 
     @strawberry.field(description="The SLAs the group agreed.")
     async def slas(
-        self, info: Info, where: SLAFilter | None = None
+        self, info: Info, where: Annotated[SLAFilter | None, WHERE] = None
     ) -> list[Annotated[SLA, strawberry.lazy("schema.sla")]]:
         return await walk_nodes(info, edge_walk("UserGroup", "SLA"), self.id, where)
 
@@ -59,7 +59,7 @@ class UserGroup(Node):
         "use, under SLAs in force and at active providers unless the filter says otherwise."
     )
     async def deployment_targets(
-        self, info: Info, where: DeploymentTargetFilter | None = None
+        self, info: Info, where: Annotated[DeploymentTargetFilter | None, WHERE] = None
     ) -> list[DeploymentTarget]:
         return await walk_nodes(info, may_use.DEPLOYMENT_TARGETS_BY_USER_GROUP, self.id, where)
 
@@ -82,11 +82,17 @@ class UserGroup(Node):
 @bind("DeploymentTarget")
 @strawberry.type(description="A place a user group may deploy to (the dashboard's dropdown row).")
 class DeploymentTarget:
-    sla: Annotated[SLA, strawberry.lazy("schema.sla")]
-    project: Annotated[Project, strawberry.lazy("schema.project")]
-    provider: Annotated[Provider, _provider]
-    region: Annotated[Region, _provider]
-    compute_service: Annotated[ComputeService, strawberry.lazy("schema.service")]
+    sla: Annotated[SLA, strawberry.lazy("schema.sla")] = strawberry.field(
+        description="The SLA that lets the group deploy here."
+    )
+    project: Annotated[Project, strawberry.lazy("schema.project")] = strawberry.field(
+        description="The project to deploy in."
+    )
+    provider: Annotated[Provider, _provider] = strawberry.field(description="The provider hosting the project.")
+    region: Annotated[Region, _provider] = strawberry.field(description="The region to deploy in.")
+    compute_service: Annotated[ComputeService, strawberry.lazy("schema.service")] = strawberry.field(
+        description="The compute service to deploy with (the project may use it: it holds a limit quota on it)."
+    )
 
     @classmethod
     def from_row(cls, row: Record) -> DeploymentTarget:

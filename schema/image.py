@@ -9,7 +9,7 @@ import strawberry
 
 from resolvers import may_use
 from resolvers.walks import edge_walk
-from schema.filters import ProjectFilter, ServiceFilter
+from schema.filters import WHERE, ProjectFilter, ServiceFilter
 from schema.node import Info, Node, bind, walk_nodes
 
 if TYPE_CHECKING:
@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 
 
 @bind("Image", listed="Every image of every service.")
-@strawberry.type
+@strawberry.type(description="An operating system image a compute service offers.")
 class Image(Node):
     uuid: str
     name: str
     is_shared: bool
-    os_type: str | None = strawberry.field(default=None, description="Linux, Windows or MacOS.")
+    os_type: str | None = None
     os_distro: str | None = None
     os_version: str | None = None
     architecture: str | None = None
@@ -32,19 +32,19 @@ class Image(Node):
     gpu_driver: bool = False
     created_at: dt.datetime | None = None
     tags: list[str] = strawberry.field(default_factory=list)
-    cuda_version: str | None = strawberry.field(default=None, description="CUDA toolkit version, e.g. 12.4.")
-    gpu_driver_version: str | None = strawberry.field(default=None, description="GPU driver version.")
-    cudnn_version: str | None = strawberry.field(default=None, description="cuDNN version, e.g. 9.1.")
-    login_user: str | None = strawberry.field(default=None, description="The user to log in as (e.g. ubuntu).")
+    cuda_version: str | None = None
+    gpu_driver_version: str | None = None
+    cudnn_version: str | None = None
+    login_user: str | None = None
 
     @strawberry.field(description="Compute services offering the image (it may be offered by several).")
     async def compute_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[ComputeService, strawberry.lazy("schema.service")]]:
         return await walk_nodes(info, edge_walk("Image", "ComputeService"), self.id, where)
 
     @strawberry.field(description="Projects that may use this image (the may-use rule, read backwards).")
     async def usable_by(
-        self, info: Info, where: ProjectFilter | None = None
+        self, info: Info, where: Annotated[ProjectFilter | None, WHERE] = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         return await walk_nodes(info, may_use.PROJECTS_ALLOWED["Image"], self.id, where)

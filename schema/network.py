@@ -8,7 +8,7 @@ import strawberry
 
 from resolvers import may_use
 from resolvers.walks import edge_walk
-from schema.filters import ProjectFilter
+from schema.filters import WHERE, ProjectFilter
 from schema.node import Info, Node, bind, walk_node, walk_nodes
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 @bind("Network", listed="Every network.")
-@strawberry.type
+@strawberry.type(description="A network a network service offers.")
 class Network(Node):
     uuid: str
     name: str
@@ -28,14 +28,14 @@ class Network(Node):
     proxy_host: str | None = None
     proxy_user: str | None = None
     tags: list[str] = strawberry.field(default_factory=list)
-    cidr: str | None = strawberry.field(default=None, description="Address range of its (first) subnet.")
+    cidr: str | None = None
 
-    @strawberry.field
+    @strawberry.field(description="The network service offering the network.")
     async def network_service(self, info: Info) -> Annotated[NetworkService, strawberry.lazy("schema.service")] | None:
         return await walk_node(info, edge_walk("Network", "NetworkService"), self.id)
 
     @strawberry.field(description="Projects that may use this network (the may-use rule, read backwards).")
     async def usable_by(
-        self, info: Info, where: ProjectFilter | None = None
+        self, info: Info, where: Annotated[ProjectFilter | None, WHERE] = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         return await walk_nodes(info, may_use.PROJECTS_ALLOWED["Network"], self.id, where)

@@ -14,9 +14,12 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 import strawberry
+from pydantic import BaseModel
 from strawberry.types.base import get_object_definition
 
 from resolvers.context import RequestContext
+from resolvers.federation_file import DESCRIPTION
+from resolvers.kinds import KINDS
 
 if TYPE_CHECKING:
     from resolvers.db import Record
@@ -54,9 +57,24 @@ def bind(label: str, *, listed: str | None = None) -> Callable[[type[T]], type[T
     def register(cls: type[T]) -> type[T]:
         BUILDERS[label] = cls.from_row
         BOUND[label] = (cls, listed)
+        if label in KINDS:
+            describe_from_model(cls, KINDS[label].model)
+            definition = get_object_definition(cls, strict=True)
+            # Who may see it, in the words of the kinds table (the rule the walks apply).
+            seen_by = f"Who sees it: {KINDS[label].visibility.value}; administrators see everything."
+            definition.description = f"{definition.description} {seen_by}" if definition.description else seen_by
         return cls
 
     return register
+
+
+def describe_from_model(cls: type, model: type[BaseModel]) -> None:
+    """A stored field the type does not describe itself says what the model's field says: one description
+    per property, on the output and on the inputs made from the model (`schema/node_mutations.py`)."""
+    described = {name: f.description for name, f in model.model_fields.items() if f.description}
+    for f in get_object_definition(cls, strict=True).fields:
+        if f.description is None and f.base_resolver is None and f.python_name in described:
+            f.description = described[f.python_name]
 
 
 def build(label: str, row: Record) -> Any:
@@ -85,8 +103,10 @@ def _stored_name(python_name: str) -> str:
 
 @strawberry.interface(description="Any record of the federation; `id` is its stable UUID.")
 class Node:
-    id: strawberry.ID
-    description: str = ""
+    id: strawberry.ID = strawberry.field(
+        description="Its id in the registry: stable across harvests, unique across every type (see `node(id:)`)."
+    )
+    description: str = strawberry.field(default="", description=DESCRIPTION)
     stale: bool = strawberry.field(
         default=False,
         description="Its source could not be read at the last harvest: this is the data last confirmed "
@@ -96,9 +116,9 @@ class Node:
         default=None, description="When its source last confirmed it (set by the feeder)."
     )
     added_by: str | None = strawberry.field(default=None, description="Who created it: subject@issuer.")
-    added_at: dt.datetime | None = None
+    added_at: dt.datetime | None = strawberry.field(default=None, description="When it was created.")
     changed_by: str | None = strawberry.field(default=None, description="Who last changed it: subject@issuer.")
-    changed_at: dt.datetime | None = None
+    changed_at: dt.datetime | None = strawberry.field(default=None, description="When it last changed.")
 
     @classmethod
     def from_row(cls, row: Record) -> Self:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -9,7 +10,7 @@ import strawberry
 
 from resolvers.catalogue import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from resolvers.kinds import KINDS
-from schema.enums import SortDirection
+from schema.enums import SortDirection, values_described
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,23 +21,23 @@ if TYPE_CHECKING:
 NodeType = TypeVar("NodeType")
 
 
-@strawberry.type
+@strawberry.type(description="Where a page ends, and whether more follow.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more nodes follow: ask again with `after: endCursor`.")
+    end_cursor: str | None = strawberry.field(description="The cursor of the page's last node; null: an empty page.")
 
 
-@strawberry.type
+@strawberry.type(description="One node of a page, with its cursor.")
 class Edge(Generic[NodeType]):
-    cursor: str
-    node: NodeType
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` for the nodes that follow this one.")
+    node: NodeType = strawberry.field(description="The node.")
 
 
 @strawberry.type(description=f"A page of at most {MAX_PAGE_SIZE} nodes (default {DEFAULT_PAGE_SIZE}).")
 class Connection(Generic[NodeType]):
     total_count: int = strawberry.field(description="How many nodes match the filter, over all pages.")
-    page_info: PageInfo
-    edges: list[Edge[NodeType]]
+    page_info: PageInfo = strawberry.field(description="Where the page ends, and whether more follow.")
+    edges: list[Edge[NodeType]] = strawberry.field(description="The page's nodes with their cursors, in order.")
 
     @strawberry.field(description="The page's nodes, without cursors.")
     def nodes(self) -> list[NodeType]:
@@ -66,10 +67,6 @@ def page_arguments(label: str, where: object, order_by: object, first: int, afte
     }
 
 
-def _camel_upper(snake: str) -> str:
-    return snake.upper()
-
-
 class SortOrder:
     """The base of every `<Type>Order` input (a plain class: Strawberry sees only each input's own fields)."""
 
@@ -79,8 +76,11 @@ class SortOrder:
 
 def sort_input(label: str, type_name: str) -> type[SortOrder]:
     """`<Type>Order { field, direction }` for a label, its fields taken from the sort keys it allows."""
-    fields = Enum(f"{type_name}SortField", {_camel_upper(k): k for k in KINDS[label].sort_keys})  # type: ignore[misc]
-    sort_field = strawberry.enum(fields)
+    keys = KINDS[label].sort_keys
+    fields = Enum(f"{type_name}SortField", {k.upper(): k for k in keys})  # type: ignore[misc]
+    sort_field = values_described(**{k.upper(): f"By {_words(p)}, then by id." for k, p in keys.items()})(
+        strawberry.enum(fields, description=f"What {type_name} lists may be sorted by.")
+    )
     first = next(iter(fields))
 
     order = type(
@@ -88,8 +88,13 @@ def sort_input(label: str, type_name: str) -> type[SortOrder]:
         (SortOrder,),
         {
             "__annotations__": {"field": sort_field, "direction": SortDirection},
-            "field": first,
-            "direction": SortDirection.ASC,
+            "field": strawberry.field(default=first, description=f"What to sort by (default {first.name})."),
+            "direction": strawberry.field(default=SortDirection.ASC, description="Ascending (default) or descending."),
         },
     )
-    return strawberry.input(order)  # the same class, now a Strawberry input
+    return strawberry.input(order, description=f"The order of a {type_name} list.")  # the same class, now an input
+
+
+def _words(stored: str) -> str:
+    """A stored property in words: `startDate` -> `start date`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", stored).lower()

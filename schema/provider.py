@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
+from resolvers.federation_file import TrustIn
 from resolvers.walks import edge_walk
 from resolvers.walks.provider import TRUSTS_BY_PROVIDER
 from schema.enums import HarvestOutcome, ProviderStatus, ProviderType
-from schema.filters import ProjectFilter, RegionFilter, ServiceFilter
-from schema.node import Info, Node, bind, build, walk_node, walk_nodes
+from schema.filters import WHERE, ProjectFilter, RegionFilter, ServiceFilter
+from schema.node import Info, Node, bind, build, describe_from_model, walk_node, walk_nodes
 
 if TYPE_CHECKING:
     from resolvers.db import Record
@@ -30,9 +31,9 @@ _service = strawberry.lazy("schema.service")
 
 @strawberry.type(description="How the feeder's last harvest of a provider (or of one region) went.")
 class Harvest:
-    last_attempt_at: dt.datetime
+    last_attempt_at: dt.datetime = strawberry.field(description="When the feeder last tried to read it.")
     last_success_at: dt.datetime | None = strawberry.field(description="Null: it never went well.")
-    outcome: HarvestOutcome
+    outcome: HarvestOutcome = strawberry.field(description="How that last attempt went.")
     error: str | None = strawberry.field(description="Why it did not go well (a short, safe reason).")
 
     @classmethod
@@ -48,7 +49,10 @@ class Harvest:
 
 
 @bind("Provider", listed="Resource providers.")
-@strawberry.type(description="A resource provider of the federation (an OpenStack or Kubernetes site).")
+@strawberry.type(
+    description="A resource provider of the federation (an OpenStack or Kubernetes site); what a caller sees "
+    "under it follows each type's own rule."
+)
 class Provider(Node):
     name: str
     type: ProviderType
@@ -63,13 +67,13 @@ class Provider(Node):
         provider.harvest = Harvest.from_row(row)
         return provider
 
-    @strawberry.field
-    async def regions(self, info: Info, where: RegionFilter | None = None) -> list[Region]:
+    @strawberry.field(description="The provider's regions.")
+    async def regions(self, info: Info, where: Annotated[RegionFilter | None, WHERE] = None) -> list[Region]:
         return await walk_nodes(info, edge_walk("Provider", "Region"), self.id, where)
 
     @strawberry.field(description="Projects (tenants, namespaces) the provider hosts.")
     async def projects(
-        self, info: Info, where: ProjectFilter | None = None
+        self, info: Info, where: Annotated[ProjectFilter | None, WHERE] = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         return await walk_nodes(info, edge_walk("Provider", "Project"), self.id, where)
 
@@ -81,11 +85,13 @@ class Provider(Node):
 @bind("Trust")
 @strawberry.type(description="How a provider trusts an issuer (the TRUSTS edge).")
 class Trust:
-    idp_name: str = strawberry.field(description="The name the provider gives the issuer (e.g. Keystone's IdP).")
+    idp_name: str
     protocol: str
     audience: str | None
-    provider: Provider
-    identity_provider: Annotated[IdentityProvider, strawberry.lazy("schema.identity")]
+    provider: Provider = strawberry.field(description="The provider that trusts the issuer.")
+    identity_provider: Annotated[IdentityProvider, strawberry.lazy("schema.identity")] = strawberry.field(
+        description="The issuer the provider trusts."
+    )
 
     @classmethod
     def from_row(cls, row: Record) -> Trust:
@@ -99,17 +105,18 @@ class Trust:
         )
 
 
+describe_from_model(Trust, TrustIn)
+
+
 @bind("Region", listed="Regions of every provider.")
 @strawberry.type(description="A region of a provider; it supplies services and stands at a location.")
 class Region(Node):
     name: str
     overbooking_cpu: float = 1.0
     overbooking_ram: float = 1.0
-    bandwidth_in: float | None = strawberry.field(default=None, description="Gbps.")
-    bandwidth_out: float | None = strawberry.field(default=None, description="Gbps.")
-    public_ip_assignable: bool | None = strawberry.field(
-        default=None, description="Whether deployments here can be given public IPs."
-    )
+    bandwidth_in: float | None = None
+    bandwidth_out: float | None = None
+    public_ip_assignable: bool | None = None
     harvest: Harvest | None = strawberry.field(
         default=None, description="How the last harvest of this region went (its provider's, unless it failed alone)."
     )
@@ -120,41 +127,41 @@ class Region(Node):
         region.harvest = Harvest.from_row(row)
         return region
 
-    @strawberry.field
+    @strawberry.field(description="The provider the region belongs to.")
     async def provider(self, info: Info) -> Provider:
         return await walk_node(info, edge_walk("Region", "Provider"), self.id) or Provider.from_row({})
 
-    @strawberry.field
+    @strawberry.field(description="Where the region stands; null: not recorded.")
     async def location(self, info: Info) -> Location | None:
         return await walk_node(info, edge_walk("Region", "Location"), self.id)
 
-    @strawberry.field
+    @strawberry.field(description="The compute services the region supplies.")
     async def compute_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[ComputeService, _service]]:
         return await self._services(info, "ComputeService", where)
 
-    @strawberry.field
+    @strawberry.field(description="The block storage services the region supplies.")
     async def block_storage_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[BlockStorageService, _service]]:
         return await self._services(info, "BlockStorageService", where)
 
-    @strawberry.field
+    @strawberry.field(description="The network services the region supplies.")
     async def network_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[NetworkService, _service]]:
         return await self._services(info, "NetworkService", where)
 
-    @strawberry.field
+    @strawberry.field(description="The object store services the region supplies.")
     async def object_store_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[ObjectStoreService, _service]]:
         return await self._services(info, "ObjectStoreService", where)
 
-    @strawberry.field
+    @strawberry.field(description="The identity services the region supplies.")
     async def identity_services(
-        self, info: Info, where: ServiceFilter | None = None
+        self, info: Info, where: Annotated[ServiceFilter | None, WHERE] = None
     ) -> list[Annotated[IdentityService, _service]]:
         return await self._services(info, "IdentityService", where)
 
@@ -171,6 +178,6 @@ class Location(Node):
     latitude: float | None = None
     longitude: float | None = None
 
-    @strawberry.field
-    async def regions(self, info: Info, where: RegionFilter | None = None) -> list[Region]:
+    @strawberry.field(description="The regions standing at this site.")
+    async def regions(self, info: Info, where: Annotated[RegionFilter | None, WHERE] = None) -> list[Region]:
         return await walk_nodes(info, edge_walk("Location", "Region"), self.id, where)

@@ -25,14 +25,18 @@ BIG_INT = strawberry.scalar(
 )
 
 _service = strawberry.lazy("schema.service")
+_SERVICE = "The service the quota applies to."
 
 
 @bind("Quota", listed="Quota records of every project.")
-@strawberry.interface(description="One quota record of a project on a service. −1 means unlimited.")
+@strawberry.interface(
+    description="One quota record of a project on a service: a limit for the project, a limit for each of its "
+    "users, or current usage. Figures are counts unless they say their unit; −1 means unlimited."
+)
 class Quota(Node):
-    kind: QuotaKind
-    per_user: bool = strawberry.field(default=False, description="A limit for each user of the project.")
-    usage: bool = strawberry.field(default=False, description="true: current consumption; false: a limit.")
+    kind: QuotaKind = strawberry.field(description="Which service the quota applies to.")
+    per_user: bool = False
+    usage: bool = False
 
     @classmethod
     def from_row(cls, row: Record) -> Self:
@@ -41,7 +45,7 @@ class Quota(Node):
             return QUOTA_TYPES[row["kind"]].from_row(row)  # type: ignore[return-value]
         return super().from_row(row)
 
-    @strawberry.field
+    @strawberry.field(description="The project the quota is of.")
     async def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.project")] | None:
         return await walk_node(info, edge_walk("Quota", "Project"), self.id)
 
@@ -50,11 +54,11 @@ class Quota(Node):
 
 
 @bind("ComputeQuota")
-@strawberry.type
+@strawberry.type(description="A quota on a compute service: cores, instances, memory, GPUs.")
 class ComputeQuota(Quota):
     cores: int | None = None
     instances: int | None = None
-    ram: int | None = strawberry.field(default=None, description="MiB.")
+    ram: int | None = None
     gpus: int | None = None
     gpu_vendor: str | None = strawberry.field(
         default=None,
@@ -80,13 +84,13 @@ class ComputeQuota(Quota):
         "by the unscoped quota alone.",
     )
 
-    @strawberry.field
+    @strawberry.field(description=_SERVICE)
     async def service(self, info: Info) -> Annotated[ComputeService, _service] | None:
         return await self._service(info, "ComputeService")
 
 
 @bind("BlockStorageQuota")
-@strawberry.type
+@strawberry.type(description="A quota on a block storage service: volume space and volumes.")
 class BlockStorageQuota(Quota):
     gigabytes: int | None = None
     per_volume_gigabytes: int | None = None
@@ -102,13 +106,13 @@ class BlockStorageQuota(Quota):
         "volume of a type no quota is scoped to is limited by the unscoped quota alone.",
     )
 
-    @strawberry.field
+    @strawberry.field(description=_SERVICE)
     async def service(self, info: Info) -> Annotated[BlockStorageService, _service] | None:
         return await self._service(info, "BlockStorageService")
 
 
 @bind("NetworkQuota")
-@strawberry.type
+@strawberry.type(description="A quota on a network service: public IPs, networks, ports, security groups.")
 class NetworkQuota(Quota):
     public_ips: int | None = None
     networks: int | None = None
@@ -116,19 +120,19 @@ class NetworkQuota(Quota):
     security_groups: int | None = None
     security_group_rules: int | None = None
 
-    @strawberry.field
+    @strawberry.field(description=_SERVICE)
     async def service(self, info: Info) -> Annotated[NetworkService, _service] | None:
         return await self._service(info, "NetworkService")
 
 
 @bind("ObjectStoreQuota")
-@strawberry.type
+@strawberry.type(description="A quota on an object store service: bytes, containers, objects.")
 class ObjectStoreQuota(Quota):
     bytes: BigInt | None = None
     containers: int | None = None
     objects: BigInt | None = None
 
-    @strawberry.field
+    @strawberry.field(description=_SERVICE)
     async def service(self, info: Info) -> Annotated[ObjectStoreService, _service] | None:
         return await self._service(info, "ObjectStoreService")
 

@@ -11,7 +11,7 @@ import asyncio
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import ASTValidationRule, FragmentDefinitionNode, OperationDefinitionNode
@@ -24,6 +24,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types.base import get_object_definition
 from strawberry.types.graphql import OperationType
 from strawberry.types.nodes import SelectedField
 
@@ -34,7 +35,7 @@ from resolvers.kinds import KINDS
 from resolvers.projection import selected_names
 from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
-from schema.compiled_reads import execution_class
+from schema.compiled_reads import execution_class, node_labels
 from schema.cost import DEFAULT_COST_LIMIT, CostLimit
 from schema.domains import identity
 from schema.edits import EditMutation
@@ -54,6 +55,9 @@ MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
 
+_NODE_ID = Annotated[strawberry.ID, strawberry.argument(description="The node's `id`.")]
+
+
 def _selects(selections: list[Any], name: str) -> bool:
     """Whether the selection (through its fragments) names the field `name` at its first level."""
     for selection in selections:
@@ -69,14 +73,26 @@ def _list_field(label: str, node_type: Any, description: str) -> Any:
     kind = KINDS[label]
     filter_type = FILTERS.get(label) or FILTERS[kind.family or label]
     order_type = sort_input(label, node_type.__name__)
+    default_sort = next(iter(kind.sort_keys))  # (the same default as `page_arguments`)
     build = BUILDERS[label]
 
     async def resolve(
         info: Info,
-        where: filter_type | None = None,  # type: ignore[valid-type]
-        order_by: order_type | None = None,  # type: ignore[valid-type]
-        first: int = catalogue.DEFAULT_PAGE_SIZE,
-        after: str | None = None,
+        where: Annotated[
+            filter_type | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Only the nodes matching every condition given; null: all."),
+        ] = None,
+        order_by: Annotated[
+            order_type | None,  # type: ignore[valid-type]
+            strawberry.argument(description=f"The order of the pages; null: by {default_sort}, ascending."),
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description=f"How many nodes a page holds, at most {catalogue.MAX_PAGE_SIZE}.")
+        ] = catalogue.DEFAULT_PAGE_SIZE,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="The `endCursor` of the previous page; null: the first page."),
+        ] = None,
     ) -> Connection[node_type]:  # type: ignore[valid-type]
         ctx = request_context(info)
         page = await catalogue.page(
@@ -94,10 +110,13 @@ def _list_field(label: str, node_type: Any, description: str) -> Any:
 def _by_id_field(label: str, node_type: Any) -> Any:
     walk = by_id(label)
 
-    async def resolve(info: Info, id: strawberry.ID) -> node_type | None:  # type: ignore[valid-type]
+    async def resolve(info: Info, id: _NODE_ID) -> node_type | None:  # type: ignore[valid-type]
         return await walk_node(info, walk, id)
 
-    return strawberry.field(resolver=resolve, description=f"The {label} with this id, or null.")
+    return strawberry.field(
+        resolver=resolve,
+        description=f"The {KINDS[label].words} with this id; null when there is none or the caller may not see it.",
+    )
 
 
 def _snake(label: str) -> str:
@@ -106,10 +125,27 @@ def _snake(label: str) -> str:
 
 @strawberry.type
 class _Lookups:
-    @strawberry.field(description="A user group by its name at an issuer (the issuer URL as tokens carry it).")
-    async def user_group(self, info: Info, name: str, issuer: str) -> identity.UserGroup | None:
+    @strawberry.field(
+        description="A user group by its name at an issuer; null when there is none or the caller may not see it."
+    )
+    async def user_group(
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="The group's name as the issuer's tokens list it.")],
+        issuer: Annotated[str, strawberry.argument(description="The issuer URL, as tokens carry it in `iss`.")],
+    ) -> identity.UserGroup | None:
         key = (("issuer", issuer), ("name", name))
         return await walk_node(info, USER_GROUP_BY_NAME_AT_ISSUER, key)
+
+    @strawberry.field(
+        description="Any record of the federation by its id, whatever its type; null when there is none or the "
+        "caller may not see it (the same rule as the typed lookups: `provider(id:)`, `sla(id:)`, …)."
+    )
+    async def node(self, info: Info, id: _NODE_ID) -> Node | None:
+        # The typed lookup of every kind at once: the request's batcher folds them into ONE statement,
+        # each branch an index lookup with its own kind's visibility. Ids are unique across kinds.
+        found = await asyncio.gather(*(walk_node(info, by_id(label), id) for label in node_labels()))
+        return next((node for node in found if node is not None), None)
 
 
 def _root_lists() -> Iterator[tuple[str, Any, Any]]:
@@ -135,7 +171,19 @@ _RootLists = strawberry.type(
          **{name: field for name, _, field in _GENERATED}},
     )
 )  # fmt: skip
-Query = merge_types("Query", (_RootLists, _Lookups))
+
+
+def _described(merged: type, description: str) -> type:
+    """A merged type (Strawberry's `merge_types` drops descriptions) with its description."""
+    get_object_definition(merged, strict=True).description = description
+    return merged
+
+
+Query = _described(
+    merge_types("Query", (_RootLists, _Lookups)),
+    "What the federation offers and who may use it: every kind of record as a filtered, sorted, paged list and "
+    "by id. Each caller sees only what its token entitles it to (anonymous callers: the public catalogue).",
+)
 
 
 class WriteDeadline(SchemaExtension):
@@ -198,7 +246,10 @@ def build_schema(
     ]
     return FederationSchema(
         query=Query,
-        mutation=merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
+        mutation=_described(
+            merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
+            "Changes to the registry, each in one transaction; every field says who may call it.",
+        ),
         types=[cls for label, (cls, _) in BOUND.items() if KINDS.get(label) and KINDS[label].family == "Quota"]
         + [Node],
         config=StrawberryConfig(

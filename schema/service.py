@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from resolvers.kinds import KINDS
 from resolvers.walks import edge_walk
-from schema.filters import FlavorFilter, ImageFilter, NetworkFilter, QuotaFilter, VolumeTypeFilter
-from schema.node import Info, Node, bind, build, walk_node, walk_nodes
+from schema.filters import WHERE, FlavorFilter, ImageFilter, NetworkFilter, QuotaFilter, VolumeTypeFilter
+from schema.node import Info, Node, bind, build, describe_from_model, walk_node, walk_nodes
 
 if TYPE_CHECKING:
     from schema.flavor import Flavor
@@ -18,14 +19,15 @@ if TYPE_CHECKING:
     from schema.quota import BlockStorageQuota, ComputeQuota, NetworkQuota, ObjectStoreQuota
 
 _quota = strawberry.lazy("schema.quota")
+_QUOTAS = "Quota records of projects on this service (those of projects the caller may see)."
 
 
 @strawberry.interface(description="A service endpoint supplied by a region.")
 class Service(Node):
     endpoint: str
-    name: str = strawberry.field(description="e.g. org.openstack.nova, compute.k8s.io/v1.")
+    name: str
 
-    @strawberry.field
+    @strawberry.field(description="The region that supplies the service.")
     async def region(self, info: Info) -> Annotated[Region, strawberry.lazy("schema.provider")]:
         return await walk_node(info, edge_walk("Service", "Region"), self.id) or build("Region", {})
 
@@ -33,63 +35,74 @@ class Service(Node):
         return await walk_nodes(info, edge_walk("Service", "Quota"), self.id, where)
 
 
+describe_from_model(Service, KINDS["Service"].model)
+
+
 @bind("ComputeService", listed="Compute services.")
-@strawberry.type
+@strawberry.type(description="A compute service (e.g. Nova): it offers flavors and images.")
 class ComputeService(Service):
-    microversion: str | None = strawberry.field(default=None, description="Compute API microversion.")
+    microversion: str | None = None
 
     @strawberry.field(description="Every flavor the service offers (see Project for what a project may use).")
     async def flavors(
-        self, info: Info, where: FlavorFilter | None = None
+        self, info: Info, where: Annotated[FlavorFilter | None, WHERE] = None
     ) -> list[Annotated[Flavor, strawberry.lazy("schema.flavor")]]:
         return await walk_nodes(info, edge_walk("ComputeService", "Flavor"), self.id, where)
 
     @strawberry.field(description="Every image the service offers (see Project for what a project may use).")
     async def images(
-        self, info: Info, where: ImageFilter | None = None
+        self, info: Info, where: Annotated[ImageFilter | None, WHERE] = None
     ) -> list[Annotated[Image, strawberry.lazy("schema.image")]]:
         return await walk_nodes(info, edge_walk("ComputeService", "Image"), self.id, where)
 
-    @strawberry.field
-    async def quotas(self, info: Info, where: QuotaFilter | None = None) -> list[Annotated[ComputeQuota, _quota]]:
+    @strawberry.field(description=_QUOTAS)
+    async def quotas(
+        self, info: Info, where: Annotated[QuotaFilter | None, WHERE] = None
+    ) -> list[Annotated[ComputeQuota, _quota]]:
         return await self._quotas(info, where)
 
 
 @bind("BlockStorageService", listed="Block storage services.")
-@strawberry.type
+@strawberry.type(description="A block storage service (e.g. Cinder): it offers volume types.")
 class BlockStorageService(Service):
-    @strawberry.field
-    async def volume_types(self, info: Info, where: VolumeTypeFilter | None = None) -> list[VolumeType]:
+    @strawberry.field(description="The volume types the service offers (seen by any caller with a token).")
+    async def volume_types(
+        self, info: Info, where: Annotated[VolumeTypeFilter | None, WHERE] = None
+    ) -> list[VolumeType]:
         return await walk_nodes(info, edge_walk("BlockStorageService", "VolumeType"), self.id, where)
 
-    @strawberry.field
-    async def quotas(self, info: Info, where: QuotaFilter | None = None) -> list[Annotated[BlockStorageQuota, _quota]]:
+    @strawberry.field(description=_QUOTAS)
+    async def quotas(
+        self, info: Info, where: Annotated[QuotaFilter | None, WHERE] = None
+    ) -> list[Annotated[BlockStorageQuota, _quota]]:
         return await self._quotas(info, where)
 
 
 @bind("NetworkService", listed="Network services.")
-@strawberry.type
+@strawberry.type(description="A network service (e.g. Neutron): it offers networks.")
 class NetworkService(Service):
     @strawberry.field(description="Every network the service offers (see Project for what a project may use).")
     async def networks(
-        self, info: Info, where: NetworkFilter | None = None
+        self, info: Info, where: Annotated[NetworkFilter | None, WHERE] = None
     ) -> list[Annotated[Network, strawberry.lazy("schema.network")]]:
         return await walk_nodes(info, edge_walk("NetworkService", "Network"), self.id, where)
 
-    @strawberry.field
-    async def quotas(self, info: Info, where: QuotaFilter | None = None) -> list[Annotated[NetworkQuota, _quota]]:
+    @strawberry.field(description=_QUOTAS)
+    async def quotas(
+        self, info: Info, where: Annotated[QuotaFilter | None, WHERE] = None
+    ) -> list[Annotated[NetworkQuota, _quota]]:
         return await self._quotas(info, where)
 
 
 @bind("ObjectStoreService", listed="Object store services.")
-@strawberry.type
+@strawberry.type(description="An object store service (e.g. Swift, S3).")
 class ObjectStoreService(Service):
-    data_location: str | None = strawberry.field(
-        default=None, description="Where the data lives for data-aware placement (e.g. a Rucio RSE name)."
-    )
+    data_location: str | None = None
 
-    @strawberry.field
-    async def quotas(self, info: Info, where: QuotaFilter | None = None) -> list[Annotated[ObjectStoreQuota, _quota]]:
+    @strawberry.field(description=_QUOTAS)
+    async def quotas(
+        self, info: Info, where: Annotated[QuotaFilter | None, WHERE] = None
+    ) -> list[Annotated[ObjectStoreQuota, _quota]]:
         return await self._quotas(info, where)
 
 
@@ -105,6 +118,6 @@ class VolumeType(Node):
     name: str
     qos: str | None = None
 
-    @strawberry.field
+    @strawberry.field(description="The block storage service offering the volume type.")
     async def block_storage_service(self, info: Info) -> BlockStorageService | None:
         return await walk_node(info, edge_walk("VolumeType", "BlockStorageService"), self.id)

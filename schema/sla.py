@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from resolvers.walks import edge_walk
-from schema.filters import ProjectFilter
+from schema.filters import WHERE, ProjectFilter
 from schema.node import Info, Node, bind, build, walk_node, walk_nodes
 
 if TYPE_CHECKING:
@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="The signed SLA document, stored in S3-compatible storage.")
 class SLADocument:
-    sha256: str
-    size_bytes: int
-    media_type: str
-    uploaded_at: dt.datetime
+    sha256: str = strawberry.field(description="The document's SHA-256, in hex.")
+    size_bytes: int = strawberry.field(description="The document's size, in bytes.")
+    media_type: str = strawberry.field(description="Its media type: application/pdf.")
+    uploaded_at: dt.datetime = strawberry.field(description="When it was uploaded.")
     key: strawberry.Private[str]
 
     @strawberry.field(description="A short-lived link to download the document (presigned GET).")
@@ -44,9 +44,12 @@ class SLADocument:
 
 
 @bind("SLA", listed="Service level agreements.")
-@strawberry.type(description="A service level agreement, in force from startDate to endDate (both included).")
+@strawberry.type(
+    description="A service level agreement of a user group with providers, in force from startDate to endDate "
+    "(both included)."
+)
 class SLA(Node):
-    doc_uuid: str = strawberry.field(description="The id of the signed document (as SLAM knew it).")
+    doc_uuid: str
     start_date: dt.date
     end_date: dt.date
     document: SLADocument | None = strawberry.field(
@@ -59,12 +62,12 @@ class SLA(Node):
         sla.document = SLADocument.from_row(row)
         return sla
 
-    @strawberry.field
+    @strawberry.field(description="The user group that agreed the SLA.")
     async def user_group(self, info: Info) -> Annotated[UserGroup, strawberry.lazy("schema.identity")]:
         return await walk_node(info, edge_walk("SLA", "UserGroup"), self.id) or build("UserGroup", {})
 
     @strawberry.field(description="The projects (one per provider) the SLA covers.")
     async def projects(
-        self, info: Info, where: ProjectFilter | None = None
+        self, info: Info, where: Annotated[ProjectFilter | None, WHERE] = None
     ) -> list[Annotated[Project, strawberry.lazy("schema.project")]]:
         return await walk_nodes(info, edge_walk("SLA", "Project"), self.id, where)

@@ -129,7 +129,7 @@ async def test_a_chunked_body_over_the_limit_is_refused(client: httpx.AsyncClien
 
 
 async def test_a_multipart_body_has_its_own_limit(client: httpx.AsyncClient, settings: Settings) -> None:
-    operations = json.dumps({"query": "mutation ($f: Upload!) { uploadSlaDocument(slaId: \"x\", file: $f) { sha256 } }",
+    operations = json.dumps({"query": "mutation ($f: Upload!) { uploadSLADocument(slaId: \"x\", file: $f) { sha256 } }",
                              "variables": {"f": None}})  # fmt: skip
     big = b"%PDF" + b"x" * settings.multipart_body_limit
 

@@ -94,18 +94,18 @@ async def test_unknown_ids_and_non_writers(
 async def test_an_sla_can_be_made_to_cover_another_project_and_back(
     client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
-    add = "mutation($s: ID!, $p: ID!) { addProjectToSla(slaId: $s, projectId: $p) }"
-    remove = "mutation($s: ID!, $p: ID!) { removeProjectFromSla(slaId: $s, projectId: $p) }"
+    add = "mutation($s: ID!, $p: ID!) { addProjectToSLA(slaId: $s, projectId: $p) }"
+    remove = "mutation($s: ID!, $p: ID!) { removeProjectFromSLA(slaId: $s, projectId: $p) }"
     projects = "{ projects { nodes { name } } }"
     member = issuer.token("ml-infn")
     variables = {"s": ML_INFN_SLA, "p": EGI_ACCESS_AT_CNAF}
 
-    assert (await ask(client, add, variables, token=issuer.admin)).data == {"addProjectToSla": True}
-    assert (await ask(client, add, variables, token=issuer.admin)).data == {"addProjectToSla": False}
+    assert (await ask(client, add, variables, token=issuer.admin)).data == {"addProjectToSLA": True}
+    assert (await ask(client, add, variables, token=issuer.admin)).data == {"addProjectToSLA": False}
     # the ml-infn member now sees egi-access's project (their SLA covers it) ...
     assert "egi-access" in [p["name"] for p in (await ask(client, projects, token=member)).data["projects"]["nodes"]]
 
-    assert (await ask(client, remove, variables, token=issuer.admin)).data == {"removeProjectFromSla": True}
+    assert (await ask(client, remove, variables, token=issuer.admin)).data == {"removeProjectFromSLA": True}
     # ... and no longer once it does not
     assert "egi-access" not in [
         p["name"] for p in (await ask(client, projects, token=member)).data["projects"]["nodes"]

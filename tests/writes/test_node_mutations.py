@@ -23,7 +23,7 @@ UPDATE_REGION = "mutation($id: ID!, $i: RegionPatch!) { updateRegion(id: $id, in
 
 
 async def build(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
-    provider = (await ask(client, CREATE_PROVIDER, {"i": {"name": "NEW-CLOUD", "type": "openstack"}}, token=token)).data
+    provider = (await ask(client, CREATE_PROVIDER, {"i": {"name": "NEW-CLOUD", "type": "OPENSTACK"}}, token=token)).data
     pid = provider["createProvider"]["id"]
     region = (await ask(client, CREATE_REGION, {"i": {"providerId": pid, "name": "r1"}}, token=token)).data
     rid = region["createRegion"]["id"]

@@ -20,9 +20,9 @@ from resolvers.federation_graph import stable_uid
 from tests.conftest import Issuer
 from tests.test_feeder import dump
 
-UPLOAD = """mutation($sla: ID!, $file: Upload!) { uploadSlaDocument(slaId: $sla, file: $file) {
+UPLOAD = """mutation($sla: ID!, $file: Upload!) { uploadSLADocument(slaId: $sla, file: $file) {
   sha256 sizeBytes mediaType uploadedAt downloadUrl } }"""
-DELETE = "mutation($sla: ID!) { deleteSlaDocument(slaId: $sla) }"
+DELETE = "mutation($sla: ID!) { deleteSLADocument(slaId: $sla) }"
 READ = """query($name: String!, $issuer: String!) { userGroup(name: $name, issuer: $issuer) {
   slas { docUuid document { sha256 sizeBytes mediaType downloadUrl } } } }"""
 ML_INFN_SLA = stable_uid("SLA", "0fcbd87d-5be9-4406-aa11-f19c61015234")
@@ -65,7 +65,7 @@ async def test_upload_checksum_and_download_gives_the_same_bytes(
 ) -> None:
     content = pdf("ML-INFN agreement, signed")
 
-    uploaded = (await upload(client, issuer.token(writer=True), ML_INFN_SLA, content))["data"]["uploadSlaDocument"]
+    uploaded = (await upload(client, issuer.token(writer=True), ML_INFN_SLA, content))["data"]["uploadSLADocument"]
 
     assert uploaded["sha256"] == hashlib.sha256(content).hexdigest()
     assert (uploaded["sizeBytes"], uploaded["mediaType"]) == (len(content), "application/pdf")
@@ -94,18 +94,18 @@ async def test_replacing_removes_the_old_object_and_delete_removes_the_last(
     client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
 ) -> None:
     writer = issuer.token(writer=True)
-    first = (await upload(client, writer, ML_INFN_SLA, pdf("v1")))["data"]["uploadSlaDocument"]
-    second = (await upload(client, writer, ML_INFN_SLA, pdf("v2")))["data"]["uploadSlaDocument"]
+    first = (await upload(client, writer, ML_INFN_SLA, pdf("v1")))["data"]["uploadSLADocument"]
+    second = (await upload(client, writer, ML_INFN_SLA, pdf("v2")))["data"]["uploadSLADocument"]
 
     async with httpx.AsyncClient() as http:
         assert (await http.get(first["downloadUrl"])).status_code == 404
     assert await download(second["downloadUrl"]) == pdf("v2")
 
     deleted = await graphql(client, DELETE, {"sla": ML_INFN_SLA}, writer)
-    assert deleted["data"] == {"deleteSlaDocument": True}
+    assert deleted["data"] == {"deleteSLADocument": True}
     async with httpx.AsyncClient() as http:
         assert (await http.get(second["downloadUrl"])).status_code == 404
-    assert (await graphql(client, DELETE, {"sla": ML_INFN_SLA}, writer))["data"] == {"deleteSlaDocument": False}
+    assert (await graphql(client, DELETE, {"sla": ML_INFN_SLA}, writer))["data"] == {"deleteSLADocument": False}
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ async def test_the_sweep_deletes_only_objects_no_sla_refers_to(
 ) -> None:
     from resolvers import documents
 
-    kept = (await upload(client, issuer.token(writer=True), ML_INFN_SLA, pdf("kept")))["data"]["uploadSlaDocument"]
+    kept = (await upload(client, issuer.token(writer=True), ML_INFN_SLA, pdf("kept")))["data"]["uploadSLADocument"]
     store = S3DocumentStore(settings)
     await store.open()
     try:
@@ -228,4 +228,4 @@ async def test_download_links_name_the_public_endpoint_when_one_is_set(
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         answer = await upload(http, issuer.token(writer=True), ML_INFN_SLA, pdf("public"))
 
-    assert answer["data"]["uploadSlaDocument"]["downloadUrl"].startswith("https://files.federation.example/")
+    assert answer["data"]["uploadSLADocument"]["downloadUrl"].startswith("https://files.federation.example/")
