@@ -228,13 +228,13 @@ QUOTA_SCOPES: dict[str, tuple[str, ...]] = {
     "blockStorage": ("volume_type",),
 }
 SCOPED_FIGURES: dict[str, tuple[str, ...]] = {"compute": ("gpus",), "blockStorage": ("gigabytes", "volumes")}
-_SCOPE_PROPERTIES = tuple(to_camel(f) for fields in QUOTA_SCOPES.values() for f in fields)
+QUOTA_SCOPE_PROPERTIES = tuple(to_camel(f) for fields in QUOTA_SCOPES.values() for f in fields)
 
 
 def quota_scope(properties: Mapping[str, Any]) -> str:
     """What a quota (its stored, camelCase properties) is scoped to, as part of its key: "" when it is
     not scoped, so an unscoped quota keeps the key (and id) it always had."""
-    return "/".join(f"{p}={properties[p]}" for p in _SCOPE_PROPERTIES if properties.get(p) is not None)
+    return "/".join(f"{p}={properties[p]}" for p in QUOTA_SCOPE_PROPERTIES if properties.get(p) is not None)
 
 
 # A quota figure: what it counts; −1 is unlimited, null is not set (no limit recorded, or not measured).

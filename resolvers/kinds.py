@@ -176,6 +176,13 @@ _SERVICE_CASCADE = Cascade(
   UNION WITH [root] AS services MATCH (root)-[:OFFERS]->(d) {_OFFERED_ONLY_HERE} RETURN d""",
     " with what only it offers and the quotas on it",
 )
+
+
+def quota_scoped(quota: str) -> str:
+    """Cypher: the quota node `quota` is scoped (to a volume type, to GPUs): it limits only part of its service."""
+    return f"coalesce({', '.join(f'{quota}.{p}' for p in ff.QUOTA_SCOPE_PROPERTIES)}) IS NOT NULL"
+
+
 _QUOTA_ORDER = "n.kind, n.usage, n.perUser"  # by kind, then limits before per-user limits before usage
 
 
@@ -429,7 +436,7 @@ _KINDS: tuple[NodeKind, ...] = (
             "kind": "n.kind IN $v",
             "per_user": "n.perUser = $v",
             "usage": "n.usage = $v",
-            "scoped": "(coalesce(n.volumeType, n.gpuVendor, n.gpuModel, n.gpuResource) IS NOT NULL) = $v",
+            "scoped": f"({quota_scoped('n')}) = $v",
             "volume_type": "n.volumeType = $v",
             "gpu_vendor": "toLower(n.gpuVendor) = toLower($v)",
         },

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from resolvers.kinds import quota_scoped
 from resolvers.may_use import holds_limit_quota, may_use_resource, may_use_service, offers_linked
 from resolvers.visibility import Scope
 from resolvers.walks import Walk
@@ -89,7 +90,8 @@ def _region_service(label: str, var: str) -> str:
 
 def _quotas(service: str, prefix: str) -> tuple[str, str]:
     """The project's quotas on `service`, then its limit, per-user limit and usage quota (each null when absent)."""
-    found = f"[(pr)-[:HAS_QUOTA]->(q:Quota)-[:ON]->({service}) | q] AS {prefix}Quotas"
+    # Only the unscoped quotas: one scoped to a volume type or to GPUs limits only part of the service.
+    found = f"[(pr)-[:HAS_QUOTA]->(q:Quota)-[:ON]->({service}) WHERE NOT {quota_scoped('q')} | q] AS {prefix}Quotas"
     picked = (
         f"[q IN {prefix}Quotas WHERE NOT q.usage AND NOT q.perUser][0] AS {prefix}Limit, "
         f"[q IN {prefix}Quotas WHERE NOT q.usage AND q.perUser][0] AS {prefix}PerUser, "

@@ -82,6 +82,12 @@ TRAPS = FederationFile.model_validate({
                  "cores": 64, "ram": 131072, "instances": 10, "gpus": 4},
                 {"region": "north", "service": "compute", "endpoint": C1, "perUser": True, "cores": 8},
                 {"region": "north", "service": "compute", "endpoint": C1, "usage": True, "cores": 10, "gpus": 3},
+                # scoped quotas limit only part of a service: never read as the project's limit or usage
+                {"region": "north", "service": "compute", "endpoint": C1, "gpuVendor": "NVIDIA", "gpuModel": "V100",
+                 "gpus": 0},
+                {"region": "north", "service": "compute", "endpoint": C1, "gpuVendor": "NVIDIA", "gpuModel": "V100",
+                 "usage": True, "gpus": 0},
+                {"region": "north", "service": "blockStorage", "volumeType": "ssd", "gigabytes": 10},
                 {"region": "north", "service": "blockStorage", "gigabytes": -1},
                 {"region": "north", "service": "network", "publicIps": 2},
                 {"region": "north", "service": "network", "usage": True, "publicIps": 1}]},
