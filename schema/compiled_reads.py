@@ -110,13 +110,6 @@ class _Object:
 
 
 @lru_cache(maxsize=1)
-def node_labels() -> tuple[str, ...]:
-    """The kinds `node(id:)` looks an id up in: every kind with a typed lookup by id (a family's members
-    are reached by theirs: a service by its own kind)."""
-    return tuple(label for label in KINDS if label in BOUND and KINDS[label].root)
-
-
-@lru_cache(maxsize=1)
 def _type_labels() -> dict[str, str]:
     """GraphQL type name -> the label it is bound to (`schema.node.bind`)."""
     return {get_object_definition(cls, strict=True).name: label for label, (cls, _) in BOUND.items()}
@@ -176,15 +169,6 @@ class Planner:
             return self._walk(ByWalk(USER_GROUP_BY_NAME_AT_ISSUER), root, named, details, {}, key)
         if label is not None and set(kwargs) == {"id"} and KINDS[label].root:
             return self._walk(ByWalk(by_id(label)), root, named, details, {}, kwargs["id"])
-        if name == "node" and set(kwargs) == {"id"}:
-            # `node(id:)`: the typed lookup of every kind, as its resolver asks them, each selecting what
-            # the fragments on its own type select.
-            type_of = {label: type_name for type_name, label in self.labels.items()}
-            for label in node_labels():
-                named_type = self.schema.get_type(type_of[label])  # (a family's: an interface)
-                assert named_type is not None
-                self._walk(ByWalk(by_id(label)), root, named_type, details, {}, kwargs["id"])
-            return None
         compiler = FIELD_COMPILERS.get((root_type.name, name))
         if compiler is not None:
             return self._own(compiler, root, kwargs)

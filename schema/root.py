@@ -35,7 +35,7 @@ from resolvers.kinds import KINDS
 from resolvers.projection import selected_names
 from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
-from schema.compiled_reads import execution_class, node_labels
+from schema.compiled_reads import execution_class
 from schema.cost import DEFAULT_COST_LIMIT, CostLimit
 from schema.domains import identity
 from schema.edits import EditMutation
@@ -144,8 +144,12 @@ class _Lookups:
     async def node(self, info: Info, id: _NODE_ID) -> Node | None:
         # The typed lookup of every kind at once: the request's batcher folds them into ONE statement,
         # each branch an index lookup with its own kind's visibility. Ids are unique across kinds.
-        found = await asyncio.gather(*(walk_node(info, by_id(label), id) for label in node_labels()))
+        found = await asyncio.gather(*(walk_node(info, by_id(label), id) for label in _LOOKED_UP))
         return next((node for node in found if node is not None), None)
+
+
+# Every kind with a typed lookup by id (its family's members are reached by theirs: a service by its own kind).
+_LOOKED_UP = tuple(label for label in KINDS if label in BOUND and KINDS[label].root)
 
 
 def _root_lists() -> Iterator[tuple[str, Any, Any]]:

@@ -107,27 +107,3 @@ async def test_a_field_with_cypher_of_its_own_joins_the_one_statement(
     general = await _GENERAL.execute(query, context_value=RequestContext(database, Scope(may_read=True)))
     assert answer.data == general.data
     assert any(region["location"] for region in answer.data["regions"]["nodes"])
-
-
-NODE_QUERY = """query ($id: ID!) {
-  node(id: $id) { id __typename
-    ... on Flavor { name gpus computeServices { endpoint region { name } } }
-    ... on Provider { name regions { name } }
-    ... on SLA { startDate userGroup { name } } } }"""
-
-
-async def test_node_by_id_is_one_statement(
-    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer, database: Database
-) -> None:
-    # given one record of each of a few kinds the caller may see, and an id nobody has
-    ids = [r["uid"] for r in await database.read("MATCH (n:Flavor|Provider|SLA) RETURN n.uid AS uid LIMIT 6", {})]
-    scope = Scope(may_read=True, issuer=ML_INFN["issuer"], groups=("ml-infn",))
-    for id_ in [*ids, "no-such-id"]:
-        # when each is asked by `node(id:)`
-        answer = await ask(client, NODE_QUERY, {"id": id_}, token=issuer.token("ml-infn"))
-
-        # then one statement answers it, as the general path does
-        assert answer.statements == 1, id_
-        general = await _GENERAL.execute(NODE_QUERY, {"id": id_}, context_value=RequestContext(database, scope))
-        assert general.errors is None
-        assert answer.data == general.data
