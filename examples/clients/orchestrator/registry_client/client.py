@@ -8,8 +8,10 @@ from .capabilities import Capabilities
 from .cuda_images_in_region import CudaImagesInRegion
 from .dropdown import Dropdown
 from .groups_using_a_100 import GroupsUsingA100
+from .input_types import DeploymentRequest
 from .matchmaking import Matchmaking
 from .networks import Networks
+from .placement import Placement
 from .quotas import Quotas
 from .redeploy_by_provider import RedeployByProvider
 from .redeploy_by_region import RedeployByRegion
@@ -526,3 +528,77 @@ class RegistryClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return BrowseFlavors.model_validate(data)
+
+    async def placement(
+        self, group: str, issuer: str, request: DeploymentRequest, **kwargs: Any
+    ) -> Placement:
+        query = gql("""
+            query Placement($group: String!, $issuer: String!, $request: DeploymentRequest!) {
+              userGroup(name: $group, issuer: $issuer) {
+                placements(request: $request) {
+                  rank
+                  fits
+                  score
+                  sla {
+                    docUuid
+                  }
+                  project {
+                    uuid
+                    name
+                  }
+                  provider {
+                    name
+                    status
+                  }
+                  region {
+                    name
+                  }
+                  computeService {
+                    endpoint
+                  }
+                  flavors {
+                    name
+                    vcpus
+                    ram
+                    gpus
+                    gpuVendor
+                    gpuModel
+                  }
+                  images {
+                    name
+                    osDistro
+                    osVersion
+                    cudaVersion
+                  }
+                  remaining {
+                    resource
+                    requested
+                    project
+                    perUser
+                    remaining
+                    fits
+                  }
+                  reasons {
+                    code
+                    message
+                    subjectId
+                    resource
+                    requested
+                    remaining
+                    considered
+                    detail
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "group": group,
+            "issuer": issuer,
+            "request": request,
+        }
+        response = await self.execute(
+            query=query, operation_name="Placement", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Placement.model_validate(data)

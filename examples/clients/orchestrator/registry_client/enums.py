@@ -57,6 +57,30 @@ class ObjectStoreServiceSortField(str, Enum):
     NAME = "NAME"
 
 
+class PlacementOrder(str, Enum):
+    RANK = "RANK"
+    NAME = "NAME"
+
+
+class PlacementReasonCode(str, Enum):
+    SLA_NOT_IN_FORCE = "SLA_NOT_IN_FORCE"
+    PROVIDER_NOT_ACTIVE = "PROVIDER_NOT_ACTIVE"
+    STALE_DATA = "STALE_DATA"
+    NO_FLAVOR_FITS = "NO_FLAVOR_FITS"
+    NO_IMAGE_FITS = "NO_IMAGE_FITS"
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    NO_USABLE_SERVICE = "NO_USABLE_SERVICE"
+
+
+class PlacementResource(str, Enum):
+    CORES = "CORES"
+    RAM = "RAM"
+    INSTANCES = "INSTANCES"
+    GPUS = "GPUS"
+    BLOCK_STORAGE = "BLOCK_STORAGE"
+    PUBLIC_IPS = "PUBLIC_IPS"
+
+
 class ProjectSortField(str, Enum):
     NAME = "NAME"
     UUID = "UUID"
