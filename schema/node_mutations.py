@@ -15,7 +15,7 @@ from strawberry.types.base import StrawberryOptional, get_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from resolvers import node_writes
-from resolvers.federation_file import QUOTA_FIGURES
+from resolvers.federation_file import QUOTA_FIGURES, QUOTA_SCOPES
 from resolvers.kinds import KINDS, NodeKind
 from schema import domains  # noqa: F401 - binds every type to its kind
 from schema.node import BOUND, Info, request_context
@@ -62,8 +62,14 @@ def _literal(annotation: Any) -> Any:
 
 def _input_fields(kind: NodeKind) -> Iterator[tuple[str, Any]]:
     """The model fields an input of the kind takes: not those that are other nodes or edges, nor those the
-    kind decides, nor, for a quota, the figures of other kinds of quota."""
-    others = {f for service, figures in QUOTA_FIGURES.items() if service != kind.file_kind for f in figures}
+    kind decides, nor, for a quota, the figures and scopes of other kinds of quota."""
+    others = {
+        f
+        for table in (QUOTA_FIGURES, QUOTA_SCOPES)
+        for service, fields in table.items()
+        if service != kind.file_kind
+        for f in fields
+    }
     for name, f in kind.model.model_fields.items():
         if name in node_writes.NESTED or name in kind.fixed or (kind.family == "Quota" and name in others):
             continue

@@ -86,7 +86,8 @@ async def test_each_quota_kind_takes_only_its_own_figures(
     assert cores["extensions"]["code"] == "BAD_USER_INPUT"
     assert await dump(database) == before
     assert [f["name"] for f in fields.data["c"]["inputFields"]] == [
-        "projectId", "serviceId", "description", "perUser", "usage", "cores", "instances", "ram", "gpus"
+        "projectId", "serviceId", "description", "perUser", "usage", "cores", "instances", "ram", "gpus",
+        "gpuVendor", "gpuModel", "gpuResource",
     ]  # fmt: skip
     patch = {f["name"]: f["type"]["name"] for f in fields.data["o"]["inputFields"]}
     assert patch == {"description": "String", "perUser": "Boolean", "usage": "Boolean", "bytes": "BigInt",

@@ -52,12 +52,6 @@ class BlockStorageQuotaInput(BaseModel):
     "Volumes; −1: unlimited; null: not set."
     volume_type: Optional[str] = Field(alias="volumeType", default=None)
     "Block storage: the volume type (StorageClass) it is scoped to"
-    gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
-    "Compute: the GPU vendor it is scoped to"
-    gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
-    "Compute: the GPU model it is scoped to"
-    gpu_resource: Optional[str] = Field(alias="gpuResource", default=None)
-    "Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
 
 
 class BlockStorageQuotaPatch(BaseModel):
@@ -79,12 +73,6 @@ class BlockStorageQuotaPatch(BaseModel):
     "Volumes; −1: unlimited; null: not set."
     volume_type: Optional[str] = Field(alias="volumeType", default=None)
     "Block storage: the volume type (StorageClass) it is scoped to"
-    gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
-    "Compute: the GPU vendor it is scoped to"
-    gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
-    "Compute: the GPU model it is scoped to"
-    gpu_resource: Optional[str] = Field(alias="gpuResource", default=None)
-    "Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
 
 
 class BlockStorageServiceInput(BaseModel):
@@ -149,8 +137,6 @@ class ComputeQuotaInput(BaseModel):
     "Memory, in MiB; −1: unlimited; null: not set."
     gpus: Optional[int] = None
     "GPUs; −1: unlimited; null: not set."
-    volume_type: Optional[str] = Field(alias="volumeType", default=None)
-    "Block storage: the volume type (StorageClass) it is scoped to"
     gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
     "Compute: the GPU vendor it is scoped to"
     gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
@@ -176,8 +162,6 @@ class ComputeQuotaPatch(BaseModel):
     "Memory, in MiB; −1: unlimited; null: not set."
     gpus: Optional[int] = None
     "GPUs; −1: unlimited; null: not set."
-    volume_type: Optional[str] = Field(alias="volumeType", default=None)
-    "Block storage: the volume type (StorageClass) it is scoped to"
     gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
     "Compute: the GPU vendor it is scoped to"
     gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
@@ -791,14 +775,6 @@ class NetworkQuotaInput(BaseModel):
         alias="securityGroupRules", default=None
     )
     "Security group rules; −1: unlimited; null: not set."
-    volume_type: Optional[str] = Field(alias="volumeType", default=None)
-    "Block storage: the volume type (StorageClass) it is scoped to"
-    gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
-    "Compute: the GPU vendor it is scoped to"
-    gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
-    "Compute: the GPU model it is scoped to"
-    gpu_resource: Optional[str] = Field(alias="gpuResource", default=None)
-    "Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
 
 
 class NetworkQuotaPatch(BaseModel):
@@ -820,14 +796,6 @@ class NetworkQuotaPatch(BaseModel):
         alias="securityGroupRules", default=None
     )
     "Security group rules; −1: unlimited; null: not set."
-    volume_type: Optional[str] = Field(alias="volumeType", default=None)
-    "Block storage: the volume type (StorageClass) it is scoped to"
-    gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
-    "Compute: the GPU vendor it is scoped to"
-    gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
-    "Compute: the GPU model it is scoped to"
-    gpu_resource: Optional[str] = Field(alias="gpuResource", default=None)
-    "Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
 
 
 class NetworkServiceInput(BaseModel):
@@ -890,14 +858,6 @@ class ObjectStoreQuotaInput(BaseModel):
     "Containers (buckets); −1: unlimited; null: not set."
     objects: Optional[int] = None
     "Stored objects; −1: unlimited; null: not set."
-    volume_type: Optional[str] = Field(alias="volumeType", default=None)
-    "Block storage: the volume type (StorageClass) it is scoped to"
-    gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
-    "Compute: the GPU vendor it is scoped to"
-    gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
-    "Compute: the GPU model it is scoped to"
-    gpu_resource: Optional[str] = Field(alias="gpuResource", default=None)
-    "Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
 
 
 class ObjectStoreQuotaPatch(BaseModel):
@@ -915,14 +875,6 @@ class ObjectStoreQuotaPatch(BaseModel):
     "Containers (buckets); −1: unlimited; null: not set."
     objects: Optional[int] = None
     "Stored objects; −1: unlimited; null: not set."
-    volume_type: Optional[str] = Field(alias="volumeType", default=None)
-    "Block storage: the volume type (StorageClass) it is scoped to"
-    gpu_vendor: Optional[str] = Field(alias="gpuVendor", default=None)
-    "Compute: the GPU vendor it is scoped to"
-    gpu_model: Optional[str] = Field(alias="gpuModel", default=None)
-    "Compute: the GPU model it is scoped to"
-    gpu_resource: Optional[str] = Field(alias="gpuResource", default=None)
-    "Compute: the provider's name of the GPU resource it counts (nvidia.com/gpu)"
 
 
 class ObjectStoreServiceInput(BaseModel):
