@@ -104,17 +104,22 @@ async def _read(run: Any, graph: FederationGraph, providers: list[str]) -> _Stor
 
     for record in await run(_OWNED, {"providers": providers}):
         keep(record, owned=True)
-    # The graph's other nodes (locations, issuers, groups, SLAs), by their own label.
+    # The graph's other nodes (locations, issuers, groups, SLAs), by their own label. These are shared
+    # between providers (one SLA may cover thousands of projects), so only their edges to the graph's
+    # own nodes (or the ends of its edges) are read: an edge to an owned node came with it above, and an
+    # edge to anything else is neither in the bundle nor the bundle's to remove.
     by_label: dict[str, list[str]] = {}
     for node in graph.nodes.values():
         if node.uid not in stored.nodes:
             by_label.setdefault(node.labels[0], []).append(node.uid)
+    listed = sorted(set(graph.nodes).union(*((source, target) for _, source, target in graph.edges)))
     for label, uids in sorted(by_label.items()):
         found = await run(
             f"UNWIND $uids AS uid MATCH (n:{label} {{uid: uid}}) "
             "RETURN n.uid AS uid, elementId(n) AS element, labels(n) AS labels, properties(n) AS props, "
-            "[(n)-[r]-() | [type(r), startNode(r).uid, endNode(r).uid, properties(r), elementId(r)]] AS edges",
-            {"uids": uids},
+            "[(n)-[r]-(m) WHERE m.uid IN $listed "
+            "| [type(r), startNode(r).uid, endNode(r).uid, properties(r), elementId(r)]] AS edges",
+            {"uids": uids, "listed": listed},
         )
         for record in found:
             keep(record, owned=False)

@@ -300,3 +300,33 @@ async def test_an_update_sets_the_values_that_moved_and_drops_the_ones_the_bundl
     assert kept["props"]["updatedAt"] > kept["props"]["addedAt"]
     stored = await stored_provider(client, issuer.admin, "CLOUD-CNAF")
     assert stored is not None and seen_provider(stored) == expected_provider(edited)
+
+
+async def test_an_sla_shared_with_another_provider_keeps_that_providers_coverage(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    # given the example federation, where one ml-infn SLA covers a project at CLOUD-CNAF and one at RECAS-BARI
+    await replace_graph(database, read_federation(EXAMPLE_FEDERATION))
+    shared = "0fcbd87d-5be9-4406-aa11-f19c61015234"
+    covers = (
+        "MATCH (s:SLA {docUuid: $sla})-[:COVERS]->(p:Project)<-[:HOSTS]-(prov:Provider) "
+        "RETURN prov.name AS provider, p.uid AS project ORDER BY provider"
+    )
+    before = await database.read(covers, {"sla": shared})
+    assert [r["provider"] for r in before] == ["CLOUD-CNAF", "RECAS-BARI"]
+
+    # when CLOUD-CNAF is pushed as it is, then without its project under that SLA
+    same = (await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)).data["upsertProviderBundle"]
+    edited = copy.deepcopy(cnaf)
+    for provider in edited["identityProviders"]:
+        for group in provider["userGroups"]:
+            for sla in group["slas"]:
+                if sla["docUuid"] == shared:
+                    sla["projects"] = [p for p in sla["projects"] if p["provider"] != "CLOUD-CNAF"]
+    dropped = (await ask(client, UPSERT, {"bundle": edited}, token=issuer.admin)).data["upsertProviderBundle"]
+
+    # then the first changed nothing, the second removed CLOUD-CNAF's coverage only: RECAS-BARI's stays
+    assert same["changed"] is False
+    assert dropped["edgesRemoved"] == 1 and dropped["edgesCreated"] == 0 and dropped["removed"] == []
+    after = await database.read(covers, {"sla": shared})
+    assert after == [r for r in before if r["provider"] == "RECAS-BARI"]
