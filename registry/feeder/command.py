@@ -195,3 +195,6 @@ def main(args: argparse.Namespace) -> int:
     except neo4j.exceptions.ServiceUnavailable:
         print(f"registry feed: {NO_NEO4J.format(uri=get_settings().neo4j_uri)}", file=sys.stderr)
         return 3
+    except neo4j.exceptions.AuthError as error:  # as `registry load`: the database refused, not the input
+        print(f"registry feed: cannot write to Neo4j at {get_settings().neo4j_uri}: {error}", file=sys.stderr)
+        return 3
