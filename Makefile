@@ -48,7 +48,7 @@ test: install chromium $(CODEGEN)
 	$(BIN)/pytest -q
 
 # Ours vs the floor (hand-written Cypher) vs the peer (@neo4j/graphql on Node.js), same Neo4j, same data.
-# QUICK=1: the infn scale only; BENCH_SEED=n repeats a run's order. Prints a table, then one JSON line. See README, "Performance".
+# QUICK=1: the infn scale only; BENCH_SCALES=egi,stress: only those; BENCH_SEED=n repeats a run's order. Prints a table, then one JSON line. See README, "Performance".
 BENCH_INSTALLED := $(VENV)/.bench-installed
 $(BENCH_INSTALLED): $(INSTALLED)
 	$(BIN)/pip install -q -e '.[dev,bench]'

@@ -1,17 +1,17 @@
 """`make bench`: ours, the floor and the peer, on the same Neo4j and the same data, in one run.
 
-For each scale (infn, egi, stress; QUICK=1: infn only) the run loads a synthetic federation, starts
-our server as production runs it (uvicorn with uvloop and httptools, no GraphiQL, no access log), the
-floor behind the same HTTP stack (bench/floor/serve.py) and the peer (@neo4j/graphql on Node.js,
-NODE_ENV=production, verifying the same token and scoping by @authorization), checks that every
-server's Bolt sockets have Nagle's algorithm off (bench/sockets.py), and that ours, the floor (in
-process and over HTTP) and the peer give the same answer to each tier's question (bench/compare.py:
-type-strict, order-aware), before timing, on a sample of the answers during timing, and after. Then
-it measures each tier: latency with one client (each round runs the four in a random order), requests/s
-with 16 concurrent clients for >= 10 s (ours and the peer, in a random order), Cypher statements per
-request (from our /metrics), failed requests of every side, and ours' and the peer's peak RSS (VmHWM).
-The order is drawn from a seed (BENCH_SEED, else random), printed so a run can be repeated. A wrong
-answer stops the run with the diff. It prints a table, then one JSON line.
+For each scale (infn, egi, stress; QUICK=1: infn only; BENCH_SCALES=egi,stress: those) the run loads a
+synthetic federation, starts our server as production runs it (uvicorn with uvloop and httptools, no
+GraphiQL, no access log), the floor behind the same HTTP stack (bench/floor/serve.py) and the peer
+(@neo4j/graphql on Node.js, NODE_ENV=production, verifying the same token and scoping by
+@authorization), checks that every server's Bolt sockets have Nagle's algorithm off (bench/sockets.py),
+and that ours, the floor (in process and over HTTP) and the peer give the same answer to each tier's
+question (bench/compare.py: type-strict, order-aware), before timing, on a sample of the answers during
+timing, and after. Then it measures each tier: latency with one client (each round runs the four in a
+random order), requests/s with 16 concurrent clients for >= 10 s (ours and the peer, in a random order),
+Cypher statements per request (from our /metrics), failed requests of every side, and ours' and the
+peer's peak RSS (VmHWM). The order is drawn from a seed (BENCH_SEED, else random), printed so a run can
+be repeated. A wrong answer stops the run with the diff. It prints a table, then one JSON line.
 """
 
 from __future__ import annotations
@@ -500,7 +500,13 @@ def figures(results: list[Result]) -> list[str]:
 async def main() -> int:
     quick = os.environ.get("QUICK") == "1"
     plan = QUICK if quick else FULL
-    scales = ["infn"] if quick else ["infn", "egi", "stress"]
+    scales = ["infn"] if quick else list(SCALES)
+    if os.environ.get("BENCH_SCALES"):
+        # e.g. BENCH_SCALES=egi,stress: measure only those (the full plan otherwise, or QUICK's).
+        scales = [s.strip() for s in os.environ["BENCH_SCALES"].split(",") if s.strip()]
+        unknown = sorted(set(scales) - set(SCALES))
+        if unknown:
+            raise SystemExit(f"BENCH_SCALES: no scale {', '.join(unknown)} (known: {', '.join(SCALES)})")
     seed = int(os.environ["BENCH_SEED"]) if os.environ.get("BENCH_SEED") else random.SystemRandom().randrange(2**32)
     log(f"seed {seed} (BENCH_SEED={seed} repeats this run's order of rounds and sampled answers)")
     rng = random.Random(seed)
@@ -537,8 +543,8 @@ async def main() -> int:
     print()
     for line in figures(results):
         print(line)
-    print(f"\n{len(results)} measurements in {time.perf_counter() - started:.0f}s "
-          f"({'QUICK=1, infn only' if quick else 'all scales'}); {os.cpu_count()} CPUs; seed {seed}")  # fmt: skip
+    run = f"{'QUICK=1' if quick else 'full plan'}; scales {', '.join(scales)}; {os.cpu_count()} CPUs; seed {seed}"
+    print(f"\n{len(results)} measurements in {time.perf_counter() - started:.0f}s ({run})")
     print(json.dumps({"seed": seed, "quick": quick, "tcp_nodelay": sockets, "results": [r.summary() for r in results]}))
     return 0
 
