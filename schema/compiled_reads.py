@@ -9,6 +9,9 @@ read, the keys and rows its resolver's loader would have read; they are primed i
 loaders (and page answers), so the resolvers then answer from memory, and graphql-core completes the
 answer as always (null propagation, error paths, aliases, limits: unchanged).
 
+The plan is made once per shape of request (`plan`: the operation, what its variables decide about
+the selection) and cached; each request only binds it to its own values (arguments, keys, loaders).
+
 What the plan does not know takes the named fallback: its resolver reads for itself, as before.
 If the statement fails (an outage, the deadline), nothing is primed and the resolvers read for
 themselves, failing exactly as they always did.
