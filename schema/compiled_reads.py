@@ -221,6 +221,9 @@ class _WalkSite:
     path: str = "row"
     project: str | None = None
     children: list[_Site] = field(default_factory=list)
+    # Arguments naming no variable: their filter, made once. Per (filter shape, read index): the text.
+    filtered: Any = _UNCONVERTED
+    texts: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def bind(self, binding: _Binding, parent: int | None) -> None:
         assert self.arguments is not None
@@ -229,21 +232,23 @@ class _WalkSite:
             return _fallback(self.type_name, self.name)
         return self.bind_with(binding, parent, kwargs)
 
+    def _filter(self, kwargs: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str, Any] | None:
+        """The walk's filter (its `where`, clause and values); None: the resolver refuses these arguments."""
+        static = self.arguments is None or self.arguments.static
+        if static and self.filtered is not _UNCONVERTED:
+            return cast("tuple[Mapping[str, Any] | None, str, Any] | None", self.filtered)
+        filtered = _walk_filter(self.reach, kwargs)
+        if static:
+            self.filtered = filtered
+        return filtered
+
     def bind_with(self, binding: _Binding, parent: int | None, kwargs: Mapping[str, Any], root_key: Any = None) -> None:
         reach = self.reach
         walk = reach.walk
-        if reach.where_of is not None:
-            try:
-                where: Mapping[str, Any] | None = reach.where_of(kwargs)
-            except Refusal:  # the resolver refuses the same arguments, with the same error
-                return None
-        else:
-            where_filter = kwargs.get("where")
-            where = where_filter.where() if where_filter is not None else None
-        try:
-            where_clause, values = compile_where(walk.predicates, where)
-        except FilterError:
+        filtered = self._filter(kwargs)
+        if filtered is None:
             return None
+        where, where_clause, values = filtered
         values_param: dict[str, Any] = {"f": values, "rowLimit": NESTED_LIST_MAX + 1}
         key: str | None = None
         if parent is None:
@@ -256,7 +261,13 @@ class _WalkSite:
             key = f"{{project: {self.project}, {reach.pair_with}: {self.path}.uid}}"
         context = binding.context
         index = binding.next(values_param)
-        cypher = walk.cypher(where_clause, context.properties)
+        text = self.texts.get((where_clause, index))
+        if text is None:  # the plan's properties are its key's: the text depends on these two only
+            if len(self.texts) >= PLANS_CACHED:
+                self.texts.clear()
+            text = self.texts[where_clause, index] = _own_parameter(
+                walk.cypher(where_clause, context.properties), index
+            )
         loader = context.loader(walk, where)
 
         def deliver(value: Any) -> None:
@@ -268,10 +279,27 @@ class _WalkSite:
         def fail(error: Exception) -> None:
             loader.prime(freeze(root_key), error)  # type: ignore[arg-type]  # an error fails that load only
 
-        binding.planned.add(ReadShape(index, _own_parameter(cypher, index), parent, key), deliver, fail)
+        binding.planned.add(ReadShape(index, text, parent, key), deliver, fail)
         for child in self.children:
             child.bind(binding, index)
         return None
+
+
+def _walk_filter(reach: ByWalk, kwargs: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str, Any] | None:
+    """A walk's filter from its field's arguments: its `where`, clause and values (None: refused)."""
+    if reach.where_of is not None:
+        try:
+            where: Mapping[str, Any] | None = reach.where_of(kwargs)
+        except Refusal:  # the resolver refuses the same arguments, with the same error
+            return None
+    else:
+        where_filter = kwargs.get("where")
+        where = where_filter.where() if where_filter is not None else None
+    try:
+        where_clause, values = compile_where(reach.walk.predicates, where)
+    except FilterError:
+        return None
+    return where, where_clause, values
 
 
 @dataclass(eq=False)
