@@ -9,6 +9,9 @@ read, the keys and rows its resolver's loader would have read; they are primed i
 loaders (and page answers), so the resolvers then answer from memory, and graphql-core completes the
 answer as always (null propagation, error paths, aliases, limits: unchanged).
 
+The plan is made once per shape of request (`plan`: the operation, what its variables decide about
+the selection) and cached; each request only binds it to its own values (arguments, keys, loaders).
+
 What the plan does not know takes the named fallback: its resolver reads for itself, as before.
 If the statement fails (an outage, the deadline), nothing is primed and the resolvers read for
 themselves, failing exactly as they always did.
@@ -18,10 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from graphql import (
     FieldNode,
@@ -31,8 +35,13 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
     is_abstract_type,
 )
@@ -49,12 +58,14 @@ from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze
 from resolvers.errors import Refusal
 from resolvers.filters import FilterError, compile_where
 from resolvers.kinds import KINDS
-from resolvers.walks import NESTED_LIST_MAX, by_id
+from resolvers.walks import NESTED_LIST_MAX, Walk
+from resolvers.walks import by_id as by_id_walk
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
 from schema.errors import ErrorCode, failure_code
 from schema.execution import FederationExecution
 from schema.node import BOUND
 from schema.pagination import page_arguments
+from schema.parse_cache import CACHED_QUERY_MAX_CHARS
 from schema.read_plan import FIELD_COMPILERS, FIELD_READS, NO_READS, ByWalk, FieldCompiler, Part
 
 log = logging.getLogger(__name__)
@@ -98,54 +109,80 @@ class _Planned:
         return shape.index
 
 
-@dataclass(frozen=True)
-class _Object:
-    """Where an object's row is: the rows of read `read` (None: the root), at `path` within each row
-    (`row`, `row.provider`), seen by the project `project` (a Cypher expression over the parent key
-    `kr[0]`, or None)."""
-
-    read: int | None
-    path: str = "row"
-    project: str | None = None
-
-
 @lru_cache(maxsize=1)
 def _type_labels() -> dict[str, str]:
     """GraphQL type name -> the label it is bound to (`schema.node.bind`)."""
     return {get_object_definition(cls, strict=True).name: label for label, (cls, _) in BOUND.items()}
 
 
-class Planner:
-    """Plans one operation for one request (the executor's own field collection and arguments)."""
+# ------------------------------------------------------------------------ the plan, made once per shape
+# Planning walks the operation's selection (graphql-core's field collection, the tables of
+# `schema/read_plan.py`): the same work for every request asking the same document. So it is done once
+# per plan key (`_plan_key`: the schema, the operation, what its variables decide about the selection,
+# the stored properties it names, the field compilers registered), into a tree of sites, one per field
+# that reads. Each request binds the tree: a site converts its field's arguments (once for all requests
+# when they name no variable), and makes its read: parameters, the walk's text for that filter, the
+# loader it primes. Nothing of the caller is in a plan: who is asking is the parameter `$base.scope`.
+
+PLANS = Counter(
+    "registry_read_plans_total",
+    "Read operations whose plan was made afresh (miss) or taken from the plan cache (hit).",
+    ["outcome"],
+)
+PLANS_CACHED = 256  # plans kept (least recently used dropped); each holds its parsed operation
+_UNCONVERTED = object()
+
+
+def _names_variable(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_names_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_names_variable(item.value) for item in value.fields)
+    return False
+
+
+class _Binding:
+    """One request binding a plan: its variables, its context, the reads made so far."""
 
     def __init__(self, executor: Any, context: RequestContext) -> None:
         self.executor = executor
-        self.schema: GraphQLSchema = executor.schema
         self.context = context
         self.params: dict[str, Any] = {"base": context.params}
-        self.labels = _type_labels()
         self.planned = _Planned()
 
-    def _next(self, values: dict[str, Any]) -> int:
+    def next(self, values: dict[str, Any]) -> int:
         index = len(self.params) - 1
         self.params[f"q{index}"] = values
         return index
 
-    def root(self, root_type: GraphQLObjectType, grouped: dict[str, Any]) -> _Planned:
-        for details in grouped.values():
-            name = details[0].node.name.value
-            if not name.startswith("__"):
-                self._root_field(root_type, root_type.fields[name], name, details)
-        return self.planned
 
-    def _arguments(self, field_def: GraphQLField, node: FieldNode) -> dict[str, Any] | None:
-        """The field's arguments as its resolver gets them (None: they do not convert; the resolver says why)."""
-        definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+class _Arguments:
+    """A field's arguments as its resolver gets them (None: they do not convert; the resolver says why)."""
+
+    __slots__ = ("converted", "field_def", "node", "static")
+
+    def __init__(self, field_def: GraphQLField, node: FieldNode) -> None:
+        self.field_def = field_def
+        self.node = node
+        self.static = not any(_names_variable(argument.value) for argument in node.arguments or ())
+        self.converted: Any = _UNCONVERTED
+
+    def of(self, binding: _Binding) -> dict[str, Any] | None:
+        if not self.static:
+            return self._convert(binding.executor)
+        if self.converted is _UNCONVERTED:  # the same for every request: no variable in them
+            self.converted = self._convert(binding.executor)
+        return cast("dict[str, Any] | None", self.converted)
+
+    def _convert(self, executor: Any) -> dict[str, Any] | None:
+        definition = (self.field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         if definition is None:
             return None
         try:
-            raw = get_argument_values(field_def, node, self.executor.variable_values)
-            strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
+            raw = get_argument_values(self.field_def, self.node, executor.variable_values)
+            strawberry_schema = executor.schema._strawberry_schema
             return convert_arguments(
                 raw,
                 definition.arguments,
@@ -155,39 +192,193 @@ class Planner:
         except Exception:  # the resolver's own conversion reports it
             return None
 
-    def _root_field(self, root_type: GraphQLObjectType, field_def: GraphQLField, name: str, details: Any) -> None:
-        kwargs = self._arguments(field_def, details[0].node)
-        named = get_named_type(field_def.type)
-        if kwargs is None:
-            return _fallback(root_type.name, name)
-        label = self.labels.get(named.name.removesuffix("Connection"))
-        if named.name.endswith("Connection") and label is not None:
-            return self._page(label, named, kwargs, details)
-        root = _Object(None)
-        if name == "userGroup":
-            key = {"issuer": kwargs["issuer"], "name": kwargs["name"]}
-            return self._walk(ByWalk(USER_GROUP_BY_NAME_AT_ISSUER), root, named, details, {}, key)
-        if label is not None and set(kwargs) == {"id"} and KINDS[label].root:
-            return self._walk(ByWalk(by_id(label)), root, named, details, {}, kwargs["id"])
-        compiler = FIELD_COMPILERS.get((root_type.name, name))
-        if compiler is not None:
-            return self._own(compiler, root, kwargs)
-        return _fallback(root_type.name, name)
 
-    def _page(self, label: str, connection: GraphQLNamedType, kwargs: dict[str, Any], details: Any) -> None:
+class _Site(Protocol):
+    def bind(self, binding: _Binding, parent: int | None) -> None:
+        """Make this field's read (and those below it) for one request, below the read `parent`."""
+
+
+@dataclass(frozen=True)
+class _Fallback:
+    """A field the plan does not know, whose resolver reads for itself."""
+
+    type_name: str
+    name: str
+
+    def bind(self, binding: _Binding, parent: int | None) -> None:
+        _fallback(self.type_name, self.name)
+
+
+@dataclass(eq=False)
+class _WalkSite:
+    """A field answered by a walk from the objects at `path` of the rows of its parent read (seen by
+    the project `project`); a root lookup when `arguments` is None (its key is the root field's)."""
+
+    type_name: str
+    name: str
+    reach: ByWalk
+    arguments: _Arguments | None
+    path: str = "row"
+    project: str | None = None
+    children: list[_Site] = field(default_factory=list)
+    # Arguments naming no variable: their filter, made once. Per (filter shape, read index): the text.
+    filtered: Any = _UNCONVERTED
+    texts: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def bind(self, binding: _Binding, parent: int | None) -> None:
+        assert self.arguments is not None
+        kwargs = self.arguments.of(binding)
+        if kwargs is None:
+            return _fallback(self.type_name, self.name)
+        return self.bind_with(binding, parent, kwargs)
+
+    def _filter(self, kwargs: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str, Any] | None:
+        """The walk's filter (its `where`, clause and values); None: the resolver refuses these arguments."""
+        static = self.arguments is None or self.arguments.static
+        if static and self.filtered is not _UNCONVERTED:
+            return cast("tuple[Mapping[str, Any] | None, str, Any] | None", self.filtered)
+        filtered = _walk_filter(self.reach, kwargs)
+        if static:
+            self.filtered = filtered
+        return filtered
+
+    def bind_with(self, binding: _Binding, parent: int | None, kwargs: Mapping[str, Any], root_key: Any = None) -> None:
+        reach = self.reach
+        walk = reach.walk
+        filtered = self._filter(kwargs)
+        if filtered is None:
+            return None
+        where, where_clause, values = filtered
+        values_param: dict[str, Any] = {"f": values, "rowLimit": NESTED_LIST_MAX + 1}
+        key: str | None = None
+        if parent is None:
+            values_param["key"] = root_key
+        elif reach.pair_with is None:
+            key = f"{self.path}.uid"
+        elif self.project is None:
+            return _fallback("pair", walk.name)  # no project to pair with (the table is wrong)
+        else:
+            key = f"{{project: {self.project}, {reach.pair_with}: {self.path}.uid}}"
+        context = binding.context
+        index = binding.next(values_param)
+        text = self.texts.get((where_clause, index))
+        if text is None:  # the plan's properties are its key's: the text depends on these two only
+            if len(self.texts) >= PLANS_CACHED:
+                self.texts.clear()
+            text = self.texts[where_clause, index] = _own_parameter(
+                walk.cypher(where_clause, context.properties), index
+            )
+        loader = context.loader(walk, where)
+
+        def deliver(value: Any) -> None:
+            found = {freeze(k): rows for k, rows in value["found"]}
+            for k in value["keys"]:
+                frozen = freeze(k)
+                loader.prime_rows(frozen, found.get(frozen, []))
+
+        def fail(error: Exception) -> None:
+            loader.prime(freeze(root_key), error)  # type: ignore[arg-type]  # an error fails that load only
+
+        binding.planned.add(ReadShape(index, text, parent, key), deliver, fail)
+        for child in self.children:
+            child.bind(binding, index)
+        return None
+
+
+def _walk_filter(reach: ByWalk, kwargs: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str, Any] | None:
+    """A walk's filter from its field's arguments: its `where`, clause and values (None: refused)."""
+    if reach.where_of is not None:
+        try:
+            where: Mapping[str, Any] | None = reach.where_of(kwargs)
+        except Refusal:  # the resolver refuses the same arguments, with the same error
+            return None
+    else:
+        where_filter = kwargs.get("where")
+        where = where_filter.where() if where_filter is not None else None
+    try:
+        where_clause, values = compile_where(reach.walk.predicates, where)
+    except FilterError:
+        return None
+    return where, where_clause, values
+
+
+@dataclass(eq=False)
+class _OwnSite:
+    """A field with Cypher of its own (`FieldCompiler`), over the objects at `path` of its parent read."""
+
+    type_name: str
+    name: str
+    compiler: FieldCompiler
+    arguments: _Arguments
+    path: str = "row"
+
+    def bind(self, binding: _Binding, parent: int | None) -> None:
+        kwargs = self.arguments.of(binding)
+        if kwargs is None:
+            return _fallback(self.type_name, self.name)
+        return self.bind_with(binding, parent, kwargs)
+
+    def bind_with(self, binding: _Binding, parent: int | None, kwargs: dict[str, Any]) -> None:
+        compiler = self.compiler
+        index = len(binding.params) - 1
+        made = compiler.fragment(kwargs, f"q{index}")
+        if made is None:
+            return None
+        cypher, values = made
+        binding.next(values)
+        objects = (
+            "[null]"
+            if parent is None
+            else f"COLLECT {{ UNWIND w{parent}.found AS kr UNWIND kr[1] AS row RETURN {self.path} AS o }}"
+        )
+        context = binding.context
+        shape = ReadShape(index, cypher, parent, objects, own=True)
+        binding.planned.add(shape, lambda value: compiler.deliver(context, kwargs, value), lambda error: None)
+        return None
+
+
+@dataclass(eq=False)
+class _RootSite:
+    """A root field: a page of a kind, a lookup (by id; `userGroup`), or a field with Cypher of its own."""
+
+    type_name: str
+    name: str
+    arguments: _Arguments
+    label: str | None
+    page: tuple[bool, list[_Site]] | None  # a page: (whether it counts its total, the sites below its nodes)
+    lookup: _WalkSite | None  # how `userGroup` reads
+    by_id: _WalkSite | None  # how a lookup by id reads
+    compiler: FieldCompiler | None
+
+    def bind(self, binding: _Binding, parent: int | None) -> None:
+        kwargs = self.arguments.of(binding)
+        if kwargs is None:
+            return _fallback(self.type_name, self.name)
+        if self.page is not None and self.label is not None:
+            return self._page(binding, kwargs, *self.page)
+        if self.lookup is not None:
+            key = {"issuer": kwargs["issuer"], "name": kwargs["name"]}
+            return self.lookup.bind_with(binding, None, {}, key)
+        if self.by_id is not None and set(kwargs) == {"id"}:
+            return self.by_id.bind_with(binding, None, {}, kwargs["id"])
+        if self.compiler is not None:
+            return _OwnSite(self.type_name, self.name, self.compiler, self.arguments).bind_with(binding, None, kwargs)
+        return _fallback(self.type_name, self.name)
+
+    def _page(self, binding: _Binding, kwargs: dict[str, Any], with_total: bool, children: list[_Site]) -> None:
+        assert self.label is not None
         arguments = page_arguments(
-            label, kwargs.get("where"), kwargs.get("order_by"),
+            self.label, kwargs.get("where"), kwargs.get("order_by"),
             kwargs.get("first", catalogue.DEFAULT_PAGE_SIZE), kwargs.get("after"),
         )  # fmt: skip
         try:
             query = catalogue.page_query(**arguments)
         except Refusal:  # the resolver refuses the same arguments, with the same error
             return None
-        with_total = _selects_total(details[0].node.selection_set, self.executor.fragment_definitions)
         answer_key = catalogue.page_answer_key(**arguments, with_total=with_total)
-        index = self._next(query.params)
-        cypher = query.cypher(self.context.properties, with_total=with_total)
-        batcher = self.context.batcher
+        index = binding.next(query.params)
+        cypher = query.cypher(binding.context.properties, with_total=with_total)
+        batcher = binding.context.batcher
 
         def deliver(value: Any) -> None:
             batcher.answers[answer_key] = (value["found"][0][1], value["total"])
@@ -195,11 +386,51 @@ class Planner:
         def fail(error: Exception) -> None:
             batcher.answers[answer_key] = error
 
-        self.planned.add(ReadShape(index, _own_parameter(cypher, index), None, None, page=True), deliver, fail)
-        assert isinstance(connection, GraphQLObjectType)
-        for node_type, node_details in self._connection_nodes(connection, details):
-            self._children(node_type, node_details, _Object(index))
+        binding.planned.add(ReadShape(index, _own_parameter(cypher, index), None, None, page=True), deliver, fail)
+        for child in children:
+            child.bind(binding, index)
         return None
+
+
+class Planner:
+    """Plans one operation into its sites (the executor's own field collection)."""
+
+    def __init__(self, executor: Any) -> None:
+        self.executor = executor
+        self.schema: GraphQLSchema = executor.schema
+        self.labels = _type_labels()
+
+    def root(self, root_type: GraphQLObjectType, grouped: dict[str, Any]) -> list[_Site]:
+        sites: list[_Site] = []
+        for details in grouped.values():
+            name = details[0].node.name.value
+            if not name.startswith("__"):
+                sites.append(self._root_field(root_type, root_type.fields[name], name, details))
+        return sites
+
+    def _root_field(self, root_type: GraphQLObjectType, field_def: GraphQLField, name: str, details: Any) -> _Site:
+        named = get_named_type(field_def.type)
+        label = self.labels.get(named.name.removesuffix("Connection"))
+        page = lookup = by_id = None
+        if named.name.endswith("Connection") and label is not None:
+            assert isinstance(named, GraphQLObjectType)
+            with_total = _selects_total(details[0].node.selection_set, self.executor.fragment_definitions)
+            below = [site for node_type, node_details in self._connection_nodes(named, details)
+                     for site in self._children(node_type, node_details, "row", None)]  # fmt: skip
+            page = (with_total, below)
+        elif name == "userGroup":
+            lookup = self._lookup(USER_GROUP_BY_NAME_AT_ISSUER, root_type, name, named, details)
+        elif label is not None and KINDS[label].root:
+            by_id = self._lookup(by_id_walk(label), root_type, name, named, details)
+        compiler = FIELD_COMPILERS.get((root_type.name, name))
+        arguments = _Arguments(field_def, details[0].node)
+        return _RootSite(root_type.name, name, arguments, label, page, lookup, by_id, compiler)
+
+    def _lookup(self, walk: Walk, root_type: GraphQLObjectType, name: str, named: GraphQLNamedType,
+                details: Any) -> _WalkSite:  # fmt: skip
+        below = [site for object_type in self._object_types(named)
+                 for site in self._children(object_type, details, "row", None)]  # fmt: skip
+        return _WalkSite(root_type.name, name, ByWalk(walk), None, children=below)
 
     def _connection_nodes(self, connection: GraphQLObjectType, details: Any) -> list[tuple[GraphQLObjectType, Any]]:
         """The node selections of a page: `nodes { … }` and `edges { node { … } }`."""
@@ -215,76 +446,14 @@ class Planner:
                         found.append((cast("GraphQLObjectType", get_named_type(edge.fields["node"].type)), inner))
         return found
 
-    def _walk(self, reach: ByWalk, parent: _Object, named: GraphQLNamedType, details: Any, kwargs: dict[str, Any],
-              root_key: Any = None) -> None:  # fmt: skip
-        """A field answered by a walk from the objects `parent` (a root lookup by `root_key`)."""
-        walk = reach.walk
-        if reach.where_of is not None:
-            try:
-                where: Mapping[str, Any] | None = reach.where_of(kwargs)
-            except Refusal:  # the resolver refuses the same arguments, with the same error
-                return None
-        else:
-            where_filter = kwargs.get("where")
-            where = where_filter.where() if where_filter is not None else None
-        try:
-            where_clause, values = compile_where(walk.predicates, where)
-        except FilterError:
-            return None
-        values_param: dict[str, Any] = {"f": values, "rowLimit": NESTED_LIST_MAX + 1}
-        key: str | None = None
-        if parent.read is None:
-            values_param["key"] = root_key
-        elif reach.pair_with is None:
-            key = f"{parent.path}.uid"
-        elif parent.project is None:
-            return _fallback("pair", walk.name)  # no project to pair with (the table is wrong)
-        else:
-            key = f"{{project: {parent.project}, {reach.pair_with}: {parent.path}.uid}}"
-        index = self._next(values_param)
-        cypher = walk.cypher(where_clause, self.context.properties)
-        loader = self.context.loader(walk, where)
-
-        def deliver(value: Any) -> None:
-            found = {freeze(k): rows for k, rows in value["found"]}
-            for k in value["keys"]:
-                frozen = freeze(k)
-                loader.prime_rows(frozen, found.get(frozen, []))
-
-        def fail(error: Exception) -> None:
-            loader.prime(freeze(root_key), error)  # type: ignore[arg-type]  # an error fails that load only
-
-        self.planned.add(ReadShape(index, _own_parameter(cypher, index), parent.read, key), deliver, fail)
-        # The rows' project: the key, when the walk sets it; the key's project, when the key pairs with it.
-        project = "kr[0]" if reach.sets_project else "kr[0].project" if reach.pair_with else None
-        for object_type in self._object_types(named):
-            self._children(object_type, details, _Object(index, "row", project))
-        return None
-
-    def _own(self, compiler: FieldCompiler, parent: _Object, kwargs: dict[str, Any]) -> None:
-        index = len(self.params) - 1
-        made = compiler.fragment(kwargs, f"q{index}")
-        if made is None:
-            return None
-        cypher, values = made
-        self._next(values)
-        objects = (
-            "[null]"
-            if parent.read is None
-            else f"COLLECT {{ UNWIND w{parent.read}.found AS kr UNWIND kr[1] AS row RETURN {parent.path} AS o }}"
-        )
-        context = self.context
-        shape = ReadShape(index, cypher, parent.read, objects, own=True)
-        self.planned.add(shape, lambda value: compiler.deliver(context, kwargs, value), lambda error: None)
-        return None
-
     def _object_types(self, named: GraphQLNamedType) -> Sequence[GraphQLObjectType]:
         if is_abstract_type(named):
             return self.schema.get_possible_types(named)  # type: ignore[arg-type]
         return [named] if isinstance(named, GraphQLObjectType) else []
 
-    def _children(self, object_type: GraphQLObjectType, details: Any, parent: _Object) -> None:
-        """The reads below the objects `parent` of the type `object_type`."""
+    def _children(self, object_type: GraphQLObjectType, details: Any, path: str, project: str | None) -> list[_Site]:
+        """The sites below the objects at `path` of a read's rows (seen by `project`) of the type `object_type`."""
+        sites: list[_Site] = []
         grouped = self.executor.collect_subfields(object_type, details).grouped_field_set
         for sub in grouped.values():
             name = sub[0].node.name.value
@@ -294,24 +463,71 @@ class Planner:
             named = get_named_type(field_def.type)
             reach = FIELD_READS.get((object_type.name, name))
             if isinstance(reach, Part):
-                inner = (
-                    parent if reach.key is None else _Object(parent.read, f"{parent.path}.{reach.key}", parent.project)
-                )
+                inner = path if reach.key is None else f"{path}.{reach.key}"
                 for object_type_inner in self._object_types(named):
-                    self._children(object_type_inner, sub, inner)
+                    sites.extend(self._children(object_type_inner, sub, inner, project))
                 continue
             compiler = FIELD_COMPILERS.get((object_type.name, name))
             if reach is None and compiler is None:
                 if _reads_database(object_type, name, field_def):
-                    _fallback(object_type.name, name)
+                    sites.append(_Fallback(object_type.name, name))
                 continue
-            kwargs = self._arguments(field_def, sub[0].node)
-            if kwargs is None:
-                _fallback(object_type.name, name)
-            elif compiler is not None:
-                self._own(compiler, parent, kwargs)
+            arguments = _Arguments(field_def, sub[0].node)
+            if compiler is not None:
+                sites.append(_OwnSite(object_type.name, name, compiler, arguments, path))
             elif isinstance(reach, ByWalk):
-                self._walk(reach, parent, named, sub, kwargs)
+                # The rows' project: the key, when the walk sets it; the key's project, when the key pairs with it.
+                below_project = "kr[0]" if reach.sets_project else "kr[0].project" if reach.pair_with else None
+                below = [site for inner_type in self._object_types(named)
+                         for site in self._children(inner_type, sub, "row", below_project)]  # fmt: skip
+                sites.append(_WalkSite(object_type.name, name, reach, arguments, path, project, below))
+        return sites
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A cached plan, holding what its key names by identity (so no other object can take their ids)."""
+
+    schema: GraphQLSchema
+    operation: OperationDefinitionNode
+    compilers: tuple[tuple[tuple[str, str], FieldCompiler], ...]
+    sites: list[_Site]
+
+
+_PLANS: OrderedDict[Hashable, _Plan] = OrderedDict()
+
+
+def _plan_key(executor: Any, context: RequestContext) -> Hashable | None:
+    """What a plan depends on: the schema and the operation (by identity: a cached parse is the same
+    object for the same text), the values of Boolean variables (all that variables decide about the
+    selection: @skip/@include), the stored properties the operation names, the field compilers. None:
+    not cached (an operation too long for the parse cache, parsed afresh, would only fill this one)."""
+    operation = executor.operation
+    location = operation.loc
+    if location is None or len(location.source.body) > CACHED_QUERY_MAX_CHARS:
+        return None
+    decided = tuple(
+        sorted((name, value) for name, value in executor.variable_values.coerced.items() if type(value) is bool)
+    )
+    compilers = tuple((key, id(compiler)) for key, compiler in FIELD_COMPILERS.items())
+    return id(executor.schema), id(operation), decided, context.properties, compilers
+
+
+def plan(executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], context: RequestContext) -> list[_Site]:
+    """The operation's sites: from the plan cache, or planned (and cached) now."""
+    key = _plan_key(executor, context)
+    cached = _PLANS.get(key) if key is not None else None
+    if cached is not None and cached.schema is executor.schema and cached.operation is executor.operation:
+        _PLANS.move_to_end(key)
+        PLANS.labels("hit").inc()
+        return cached.sites
+    PLANS.labels("miss").inc()
+    sites = Planner(executor).root(root_type, grouped)
+    if key is not None:
+        _PLANS[key] = _Plan(executor.schema, executor.operation, tuple(FIELD_COMPILERS.items()), sites)
+        if len(_PLANS) > PLANS_CACHED:
+            _PLANS.popitem(last=False)
+    return sites
 
 
 def _own_parameter(cypher: str, index: int) -> str:
@@ -395,13 +611,15 @@ async def read_ahead(
     executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], context: RequestContext
 ) -> None:
     """Plan the operation, send its one statement, and prime what the resolvers will load."""
-    planner = Planner(executor, context)
-    planned = planner.root(root_type, grouped)
+    binding = _Binding(executor, context)
+    for site in plan(executor, root_type, grouped, context):
+        site.bind(binding, None)
+    planned = binding.planned
     if not planned.shapes:
         return
     text = statement(tuple(planned.shapes))
     try:
-        records = await context.database.read(text, planner.params, counter=context.batcher.counter)
+        records = await context.database.read(text, binding.params, counter=context.batcher.counter)
     except Exception as error:
         deadline = DEADLINE.get()
         if deadline is not None and asyncio.get_running_loop().time() >= deadline:

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from resolvers.context import RequestContext
 from resolvers.db import Database
@@ -63,6 +64,17 @@ async def test_each_question_is_one_statement(
     assert general.errors is None
     assert answer.data == general.data
     assert answer.data != {}
+
+    # and asked again, it is not planned again: the cached plan is bound to it, still one statement
+    hits, misses = _plans("hit"), _plans("miss")
+    again = await ask(client, query, variables, token=issuer.token("ml-infn"))
+    assert (_plans("hit") - hits, _plans("miss") - misses) == (1, 0)
+    assert again.statements == 1
+    assert again.data == general.data
+
+
+def _plans(outcome: str) -> float:
+    return REGISTRY.get_sample_value("registry_read_plans_total", {"outcome": outcome}) or 0.0
 
 
 _GENERAL = build_schema(compiled_reads=False)

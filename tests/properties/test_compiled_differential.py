@@ -229,3 +229,12 @@ async def test_the_compiled_path_answers_as_the_general_path(database: Database,
         assert compiled.data == general.data
         assert _errors(compiled) == _errors(general)
         assert compiled_statements <= 1
+
+        # and asked again by a random caller, the compiled path binding the plan cached for this query:
+        # the same holds
+        other = CALLERS[data.draw(st.sampled_from(sorted(CALLERS)), label="second caller")]
+        again, again_statements = await _answer(COMPILED, text, query.variables, other, database)
+        general_again, _ = await _answer(GENERAL, text, query.variables, other, database)
+        assert again.data == general_again.data
+        assert _errors(again) == _errors(general_again)
+        assert again_statements <= 1
