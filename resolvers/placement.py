@@ -43,6 +43,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
+from resolvers.federation_file import QUOTA_SCOPES
 from resolvers.kinds import quota_scoped
 from resolvers.may_use import holds_limit_quota, may_use_resource, may_use_service, offers_linked
 from resolvers.visibility import Scope
@@ -110,8 +113,8 @@ def _quotas(service: str, prefix: str) -> tuple[str, str]:
     return found, picked
 
 
-# The scope fields of a GPU-scoped quota, as stored (camelCase).
-GPU_SCOPE = ("gpuVendor", "gpuModel", "gpuResource")
+# The scope fields of a GPU-scoped quota, as stored (camelCase): gpuVendor, gpuModel, gpuResource.
+GPU_SCOPE = tuple(to_camel(f) for f in QUOTA_SCOPES["compute"])
 
 
 def _same_scope(quota: str, scope: str) -> str:
@@ -130,7 +133,7 @@ def _scope_matches(scope: str, flavor: str) -> str:
     )
 
 
-# The GPU scopes of the project's limit quotas on the compute service, each with its figures (as `_headroom`).
+# The distinct GPU scopes of the project's limit quotas on the compute service; then each with its figures.
 _GPU_SCOPES = f"""COLLECT {{ MATCH (pr)-[:HAS_QUOTA]->(q:Quota {{usage: false}})-[:ON]->(cs)
             WHERE {" OR ".join(f"q.{f} IS NOT NULL" for f in GPU_SCOPE)}
             RETURN DISTINCT {{{", ".join(f"{f}: q.{f}" for f in GPU_SCOPE)}}} AS scope
