@@ -110,6 +110,9 @@ def placement_federations(draw: st.DrawFn) -> FederationFile:
                     if kind == "compute":
                         quotas += [{"region": region, "service": kind, "endpoint": endpoint, **q}
                                    for q in draw(gpu_scoped_quotas())]  # fmt: skip
+                    if kind == "blockStorage" and draw(st.booleans()):  # per volume type: not applied (README)
+                        quotas.append({"region": region, "service": kind, "endpoint": endpoint, "volumeType": "ssd",
+                                       "gigabytes": draw(st.integers(0, 12))})  # fmt: skip
             links: dict[str, list[str]] = {"privateFlavors": [], "privateImages": []}
             for key, uuid in draw(st.lists(st.sampled_from(private), unique=True)) if private else []:
                 links[key].append(uuid)
