@@ -133,9 +133,10 @@ def _scope_matches(scope: str, flavor: str) -> str:
     )
 
 
-# The distinct GPU scopes of the project's limit quotas on the compute service; then each with its figures.
-_GPU_SCOPES = f"""COLLECT {{ MATCH (pr)-[:HAS_QUOTA]->(q:Quota {{usage: false}})-[:ON]->(cs)
-            WHERE {" OR ".join(f"q.{f} IS NOT NULL" for f in GPU_SCOPE)}
+# The distinct GPU scopes of the project's limit quotas on the compute service (read once, in `cScoped`);
+# then each with its figures.
+_GPU_SCOPES = f"""COLLECT {{ UNWIND cScoped AS q WITH q
+            WHERE NOT q.usage AND ({" OR ".join(f"q.{f} IS NOT NULL" for f in GPU_SCOPE)})
             RETURN DISTINCT {{{", ".join(f"{f}: q.{f}" for f in GPU_SCOPE)}}} AS scope
             ORDER BY {", ".join(f"coalesce(scope.{f}, '')" for f in GPU_SCOPE)} }}"""
 _SCOPED_HEADROOM = f"""[s IN gpuScopes |
@@ -202,8 +203,8 @@ WITH *, size(usable_flavors) AS usableFlavors, size(usable_images) AS usableImag
   [im IN usable_images WHERE {_IMAGE_FITS} | im {{.*}}] AS images
 WITH *, {_region_service("BlockStorageService", "bService")},
   {_region_service("NetworkService", "nwService")}
-WITH *, {found}, {_GPU_SCOPES} AS gpuScopes
-WITH *, {picked}
+WITH *, {found}
+WITH *, {picked}, {_GPU_SCOPES} AS gpuScopes
 WITH *, [h IN {_SCOPED_HEADROOM} | h {{.*,
     project: CASE WHEN h.limit IS NULL OR h.limit = -1 THEN null ELSE h.limit - coalesce(h.used, 0) END,
     perUser: CASE WHEN h.userLimit = -1 THEN null ELSE h.userLimit END}}] AS scopedFigures
