@@ -22,6 +22,14 @@ The arithmetic, as the README ("Placement") states it:
   unlimited;
 - remaining = the smaller of the two (null only when both are unlimited); a resource fits when
   nothing of it is requested or requested ≤ remaining;
+- GPU-scoped quotas (`gpuVendor`/`gpuModel`/`gpuResource`, Kubernetes' `requests.nvidia.com/gpu`, a
+  MIG profile) apply to a flavor with GPUs whose vendor equals the scope's and whose model contains
+  the scope's (case-insensitive; a scope field left empty matches any; gpuResource does not narrow):
+  the request's GPUs × instances must fit each of them too (project: limit − usage of that scope;
+  per user: its per-user limit). A flavor fits only if they all do; `remaining` adds a GPUS entry,
+  with its scope, per scoped quota that applies to the first flavor listed (the smallest that fits,
+  or when none fits the quotas the smallest that fits the request), so `remaining`, `score` and the
+  QUOTA_EXCEEDED reasons all speak of the flavor the orchestrator would take;
 - block storage and public IPs are counted on the region's block storage / network service the
   project may use (the first by endpoint when there are several); with none, the resource is not
   available (remaining 0, reason NO_USABLE_SERVICE when some is requested);
@@ -35,6 +43,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
+from resolvers.federation_file import QUOTA_SCOPES
 from resolvers.kinds import quota_scoped
 from resolvers.may_use import holds_limit_quota, may_use_resource, may_use_service, offers_linked
 from resolvers.visibility import Scope
@@ -90,14 +101,57 @@ def _region_service(label: str, var: str) -> str:
 
 def _quotas(service: str, prefix: str) -> tuple[str, str]:
     """The project's quotas on `service`, then its limit, per-user limit and usage quota (each null when absent)."""
-    # Only the unscoped quotas: one scoped to a volume type or to GPUs limits only part of the service.
+    # The unscoped quotas: one scoped to a volume type or to GPUs limits only part of the service.
     found = f"[(pr)-[:HAS_QUOTA]->(q:Quota)-[:ON]->({service}) WHERE NOT {quota_scoped('q')} | q] AS {prefix}Quotas"
+    if prefix == "c":  # the compute service's GPU-scoped ones, read by `_SCOPED_HEADROOM`
+        found += f", [(pr)-[:HAS_QUOTA]->(q:Quota)-[:ON]->({service}) WHERE {quota_scoped('q')} | q] AS cScoped"
     picked = (
         f"[q IN {prefix}Quotas WHERE NOT q.usage AND NOT q.perUser][0] AS {prefix}Limit, "
         f"[q IN {prefix}Quotas WHERE NOT q.usage AND q.perUser][0] AS {prefix}PerUser, "
         f"[q IN {prefix}Quotas WHERE q.usage AND NOT q.perUser][0] AS {prefix}Usage"
     )
     return found, picked
+
+
+# The scope fields of a GPU-scoped quota, as stored (camelCase): gpuVendor, gpuModel, gpuResource.
+GPU_SCOPE = tuple(to_camel(f) for f in QUOTA_SCOPES["compute"])
+
+
+def _same_scope(quota: str, scope: str) -> str:
+    """Cypher: the quota `quota` has exactly the scope of the map `scope` (an empty field matches only empty)."""
+    return " AND ".join(f"coalesce({quota}.{f}, '') = coalesce({scope}.{f}, '')" for f in GPU_SCOPE)
+
+
+def _scope_matches(scope: str, flavor: str) -> str:
+    """Cypher: the GPU scope `scope` counts the GPUs of `flavor` (vendor equal, model contained, any case;
+    a scope field left empty matches any; gpuResource names the unit, it does not narrow)."""
+    # A flavor that does not say its vendor or model matches no scope that names one (null is false here).
+    return (
+        f"coalesce({flavor}.gpus > 0"
+        f" AND ({scope}.gpuVendor IS NULL OR toLower({flavor}.gpuVendor) = toLower({scope}.gpuVendor))"
+        f" AND ({scope}.gpuModel IS NULL OR toLower({flavor}.gpuModel) CONTAINS toLower({scope}.gpuModel)), false)"
+    )
+
+
+# The distinct GPU scopes of the project's limit quotas on the compute service (read once, in `cScoped`);
+# then each with its figures.
+_GPU_SCOPES = f"""COLLECT {{ UNWIND cScoped AS q WITH q
+            WHERE NOT q.usage AND ({" OR ".join(f"q.{f} IS NOT NULL" for f in GPU_SCOPE)})
+            RETURN DISTINCT {{{", ".join(f"{f}: q.{f}" for f in GPU_SCOPE)}}} AS scope
+            ORDER BY {", ".join(f"coalesce(scope.{f}, '')" for f in GPU_SCOPE)} }}"""
+_SCOPED_HEADROOM = f"""[s IN gpuScopes |
+    {{scope: s, requested: req.gpus * req.instances,
+     limit: [q IN cScoped WHERE NOT q.usage AND NOT q.perUser AND {_same_scope("q", "s")}][0].gpus,
+     used: [q IN cScoped WHERE q.usage AND NOT q.perUser AND {_same_scope("q", "s")}][0].gpus,
+     userLimit: [q IN cScoped WHERE NOT q.usage AND q.perUser AND {_same_scope("q", "s")}][0].gpus}}]"""
+
+
+def _scoped_fit(scoped: str, flavor: str) -> str:
+    """Cypher: `flavor` fits every scoped GPU figure of `scoped` (maps of `_SCOPED_HEADROOM`) that matches it."""
+    return (
+        f"all(s IN {scoped} WHERE NOT {_scope_matches('s.scope', flavor)} OR s.requested = 0"
+        " OR s.remaining IS NULL OR s.requested <= s.remaining)"
+    )
 
 
 def _headroom(resource: str) -> str:
@@ -145,20 +199,30 @@ WITH *,
   COLLECT {{ MATCH (cs)-[:OFFERS]->(im:Image) WHERE {may_use_resource("pr", "im", "limited")}
             RETURN im ORDER BY im.name, im.uid }} AS usable_images
 WITH *, size(usable_flavors) AS usableFlavors, size(usable_images) AS usableImages,
-  [fl IN usable_flavors WHERE {_FLAVOR_FITS} | fl {{.*}}] AS flavors,
+  [fl IN usable_flavors WHERE {_FLAVOR_FITS} | fl {{.*}}] AS sized,
   [im IN usable_images WHERE {_IMAGE_FITS} | im {{.*}}] AS images
 WITH *, {_region_service("BlockStorageService", "bService")},
   {_region_service("NetworkService", "nwService")}
 WITH *, {found}
-WITH *, {picked}
-WITH p, req, sla, pr, prov, r, cs, flavors, images, usableFlavors, usableImages,
+WITH *, {picked}, {_GPU_SCOPES} AS gpuScopes
+WITH *, [h IN {_SCOPED_HEADROOM} | h {{.*,
+    project: CASE WHEN h.limit IS NULL OR h.limit = -1 THEN null ELSE h.limit - coalesce(h.used, 0) END,
+    perUser: CASE WHEN h.userLimit = -1 THEN null ELSE h.userLimit END}}] AS scopedFigures
+WITH *, [s IN scopedFigures | s {{.*, remaining: CASE WHEN s.project IS NULL THEN s.perUser
+    WHEN s.perUser IS NULL OR s.project < s.perUser THEN s.project ELSE s.perUser END}}] AS scopedHeadroom
+WITH *, [fl IN sized WHERE {_scoped_fit("scopedHeadroom", "fl")}] AS flavors
+WITH *, coalesce(flavors[0], sized[0]) AS chosen
+WITH p, req, sla, pr, prov, r, cs, sized, flavors, images, usableFlavors, usableImages,
   [x IN [
       {headroom}
-    ] | x {{.*, remaining: CASE WHEN x.project IS NULL THEN x.perUser WHEN x.perUser IS NULL THEN x.project
-                               WHEN x.perUser < x.project THEN x.perUser ELSE x.project END}}] AS figures,
+    ] + [s IN scopedHeadroom WHERE chosen IS NOT NULL AND {_scope_matches("s.scope", "chosen")} |
+      {{resource: 'GPUS', scope: s.scope, requested: s.requested, usable: true, project: s.project,
+       perUser: s.perUser}}]
+    | x {{.*, remaining: CASE WHEN x.project IS NULL THEN x.perUser WHEN x.perUser IS NULL THEN x.project
+                             WHEN x.perUser < x.project THEN x.perUser ELSE x.project END}}] AS figures,
   sla.startDate <= coalesce(req.on, p.today) AND coalesce(req.on, p.today) <= sla.endDate AS inForce,
   coalesce(prov.harvestLastSuccessAt, prov.updatedAt) AS confirmedAt
-WITH p, req, sla, pr, prov, r, cs, flavors, images, usableFlavors, usableImages, inForce, confirmedAt,
+WITH p, req, sla, pr, prov, r, cs, sized, flavors, images, usableFlavors, usableImages, inForce, confirmedAt,
   [x IN figures | x {{.*, fits: x.requested = 0 OR (x.usable AND (x.remaining IS NULL OR x.requested <= x.remaining)),
                      left: CASE WHEN x.requested > 0 AND x.remaining IS NOT NULL
                        THEN toFloat(x.remaining - x.requested) / CASE WHEN x.remaining > 1 THEN x.remaining ELSE 1 END
@@ -176,16 +240,17 @@ WITH sla, pr, prov, r, cs, flavors, images, remaining,
         THEN {{code: 'PROVIDER_NOT_ACTIVE', subject: prov.uid, detail: prov.status}} END,
       CASE WHEN staleNode IS NOT NULL
         THEN {{code: 'STALE_DATA', subject: staleNode, detail: toString(confirmedAt)}} END,
-      CASE WHEN size(flavors) = 0 THEN {{code: 'NO_FLAVOR_FITS', subject: cs.uid, considered: usableFlavors}} END,
+      CASE WHEN size(sized) = 0 THEN {{code: 'NO_FLAVOR_FITS', subject: cs.uid, considered: usableFlavors}} END,
       CASE WHEN size(images) = 0 THEN {{code: 'NO_IMAGE_FITS', subject: cs.uid, considered: usableImages}} END
     ] WHERE reason IS NOT NULL]
   + [x IN remaining WHERE NOT x.fits |
       {{code: CASE WHEN x.usable THEN 'QUOTA_EXCEEDED' ELSE 'NO_USABLE_SERVICE' END,
-        subject: cs.uid, resource: x.resource, requested: x.requested, remaining: x.remaining}}] AS reasons,
+        subject: cs.uid, resource: x.resource, scope: x.scope, requested: x.requested, remaining: x.remaining}}]
+    AS reasons,
   reduce(score = 1.0, x IN remaining | CASE WHEN x.left < score THEN x.left ELSE score END) AS score
 WITH {{sla: sla {{.*}}, project: pr {{.*}}, provider: prov {{.*}}, region: r {{.*}}, computeService: cs {{.*}},
        flavors: flavors, images: images, fits: size(reasons) = 0, score: score,
-       remaining: [x IN remaining | x {{.resource, .requested, .project, .perUser, .remaining, .fits}}],
+       remaining: [x IN remaining | x {{.resource, .scope, .requested, .project, .perUser, .remaining, .fits}}],
        reasons: reasons}} AS placement
 ORDER BY placement.fits DESC, placement.score DESC, prov.name, r.name, cs.endpoint, sla.docUuid, pr.uuid
 WITH collect(placement) AS ranked

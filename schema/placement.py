@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -64,7 +65,9 @@ class PlacementReasonCode(Enum):
         "NO_IMAGE_FITS", description="None of the `considered` images the project may use here fits the request."
     )
     QUOTA_EXCEEDED = strawberry.enum_value(
-        "QUOTA_EXCEEDED", description="`requested` of `resource` is more than `remaining` (project and per user)."
+        "QUOTA_EXCEEDED",
+        description="`requested` of `resource` is more than `remaining` (project and per user); `scope` names the "
+        "GPU-scoped quota when it is one.",
     )
     NO_USABLE_SERVICE = strawberry.enum_value(
         "NO_USABLE_SERVICE",
@@ -146,9 +149,37 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+@strawberry.type(
+    description="What a scoped quota of a placement counts (today GPU scopes, as on ComputeQuota): a flavor with GPUs "
+    "matches when its gpuVendor equals gpuVendor and its gpuModel contains gpuModel (any case); a field left null "
+    "matches any."
+)
+class QuotaScope:
+    gpu_vendor: str | None = strawberry.field(description="GPU vendor, e.g. NVIDIA; null: any.")
+    gpu_model: str | None = strawberry.field(description="Part of the GPU model, e.g. A100, MIG 1g.5gb; null: any.")
+    gpu_resource: str | None = strawberry.field(
+        description="The provider's name of the resource it counts, e.g. nvidia.com/gpu (it does not narrow)."
+    )
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any] | None) -> QuotaScope | None:
+        if row is None:
+            return None
+        return cls(gpu_vendor=row.get("gpuVendor"), gpu_model=row.get("gpuModel"), gpu_resource=row.get("gpuResource"))
+
+    def words(self) -> str:
+        return " ".join(v for v in (self.gpu_vendor, self.gpu_model, self.gpu_resource) if v)
+
+
 @strawberry.type(description="One resource of a placement: what the request asks and what is left. null: unlimited.")
 class PlacementHeadroom:
     resource: PlacementResource = strawberry.field(description="Which resource.")
+    scope: QuotaScope | None = strawberry.field(
+        default=None,
+        description="null: the service's unscoped quotas. Set (resource GPUS): a GPU-scoped quota that applies to "
+        "the first of `Placement.flavors` (or, when no flavor fits the quotas, to the smallest flavor that fits the "
+        "request); the request's GPUs × instances must fit it as well as the unscoped GPUs.",
+    )
     requested: int = strawberry.field(
         description="Per-instance figure × instances (cores, RAM, GPUs); instances; block storage and public IPs "
         "as requested."
@@ -174,6 +205,9 @@ class PlacementReason:
         description="The node the reason is about (SLA, provider, region or compute service)."
     )
     resource: PlacementResource | None = strawberry.field(default=None, description="For quota reasons.")
+    scope: QuotaScope | None = strawberry.field(
+        default=None, description="QUOTA_EXCEEDED on a GPU-scoped quota: its scope (null: the unscoped quota)."
+    )
     requested: int | None = strawberry.field(default=None, description="For quota reasons: how much is requested.")
     remaining: int | None = strawberry.field(
         default=None, description="For QUOTA_EXCEEDED: how much is left (project and per user)."
@@ -194,6 +228,8 @@ class PlacementReason:
             "remaining": "unlimited" if self.remaining is None else self.remaining,
             "resource": self.resource.name.lower().replace("_", " ") if self.resource else "",
         }
+        if self.scope is not None:
+            words["resource"] = f"{words['resource']} ({self.scope.words()})"
         return _MESSAGES[self.code].format(**words)
 
     @classmethod
@@ -204,6 +240,7 @@ class PlacementReason:
             code=PlacementReasonCode(row["code"]),
             subject_id=strawberry.ID(row["subject"]),
             resource=PlacementResource(resource) if resource else None,
+            scope=QuotaScope.from_row(row.get("scope")),
             requested=row.get("requested"),
             remaining=row.get("remaining"),
             considered=row.get("considered"),
@@ -237,14 +274,15 @@ class Placement:
         "requested resources with a limit; 1.0 when none is limited."
     )
     flavors: list[Annotated[Flavor, strawberry.lazy("schema.flavor")]] = strawberry.field(
-        description="Flavors the project may use here that fit one instance, smallest sufficient first (by GPUs, "
-        "vCPUs, RAM, disk, name)."
+        description="Flavors the project may use here that fit one instance and whose GPU-scoped quotas have room "
+        "for the request's GPUs × instances, smallest sufficient first (by GPUs, vCPUs, RAM, disk, name)."
     )
     images: list[Annotated[Image, strawberry.lazy("schema.image")]] = strawberry.field(
         description="Images the project may use here that fit the request, by name."
     )
     remaining: list[PlacementHeadroom] = strawberry.field(
-        description="Per resource: requested, remaining for the project and per user, and whether it fits."
+        description="Per resource: requested, remaining for the project and per user, and whether it fits; then a "
+        "GPUS entry per GPU-scoped quota that applies to the first flavor (see `PlacementHeadroom.scope`)."
     )
     reasons: list[PlacementReason] = strawberry.field(description="Why it does not fit (empty when it fits).")
 
@@ -261,6 +299,7 @@ class Placement:
             remaining=[
                 PlacementHeadroom(
                     resource=PlacementResource(x["resource"]),
+                    scope=QuotaScope.from_row(x.get("scope")),
                     requested=x["requested"],
                     project=x["project"],
                     per_user=x["perUser"],

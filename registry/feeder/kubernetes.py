@@ -31,6 +31,7 @@ from kubernetes.utils.quantity import parse_quantity
 
 from registry.feeder.config import FeederConfig, KubernetesNamespace, KubernetesProvider
 from registry.feeder.harvest import Deadline, DeadlineExceeded, Failure, Harvest, safe_message, trusted_identity
+from registry.feeder.site_proxy import SiteProxy
 from resolvers.federation_file import (
     FlavorIn,
     ProjectIn,
@@ -189,6 +190,9 @@ class KubernetesHarvester:
         configuration.api_key_prefix = {"authorization": "Bearer"}
         if self.provider.ca_file is not None:
             configuration.ssl_ca_cert = str(self.provider.ca_file)
+        # The site's proxy by the OpenStack harvest's rule, whatever the client version reads itself.
+        configuration.proxy, configuration.proxy_headers = SiteProxy().settings(configuration.host)
+        configuration.no_proxy = None
         return client.ApiClient(configuration)
 
     def harvest(self) -> Harvest:

@@ -27,6 +27,7 @@ from registry.feeder.config import (
     Password,
 )
 from registry.feeder.harvest import Deadline, DeadlineExceeded, Failure, Harvest, safe_message, trusted_identity
+from registry.feeder.site_proxy import SiteRoutes
 from resolvers.federation_file import (
     FlavorIn,
     HarvestIn,
@@ -320,13 +321,10 @@ class OpenStackHarvester:
         self.quotas: dict[str, list[QuotaIn]] = {}
         self.private: dict[str, dict[str, set[str]]] = {}  # project -> kind -> uuids
         self.configured = {p.id for p in provider.projects}
-        # Keystoneauth logs in and keeps each project's token; the reads go over one connection pool of
-        # the provider's own (requests' per-call work was most of a harvest's CPU).
-        verify = provider.verify
-        self.http = urllib3.PoolManager(
-            cert_reqs="CERT_NONE" if verify is False else "CERT_REQUIRED",
-            ca_certs=str(verify) if not isinstance(verify, bool) else None,
-        )
+        # Keystoneauth logs in and keeps each project's token; the reads go over connection pools of the
+        # provider's own (requests' per-call work was most of a harvest's CPU), through the site's proxy
+        # and verified as the login is (registry/feeder/site_proxy.py).
+        self.http = SiteRoutes(provider.verify)
 
     def _call(self, region: str, part: str, read: Callable[..., T], *args: Any) -> T | None:
         """Run one read; a failure is recorded against (region, part) and yields None."""

@@ -20,6 +20,10 @@ FIGURES = {
 }
 
 
+# A GPU scope: (gpuVendor, gpuModel, gpuResource), None where not set.
+Scope = tuple[str | None, str | None, str | None]
+
+
 @dataclass
 class Expected:
     """One placement as the rule says it must be."""
@@ -31,7 +35,8 @@ class Expected:
     project: str
     flavors: list[str]
     images: list[str]
-    remaining: dict[str, tuple[int, int | None, int | None, int | None, bool]]
+    # (resource, GPU scope or None) -> (requested, project, per user, remaining, fits)
+    remaining: dict[tuple[str, Scope | None], tuple[int, int | None, int | None, int | None, bool]]
     codes: list[str] = field(default_factory=list)
     score: float = 1.0
 
@@ -52,12 +57,42 @@ def _quota_applies(quota: QuotaIn, region: RegionIn, service: ServiceIn) -> bool
 def _quotas(project: ProjectIn, region: RegionIn, service: ServiceIn) -> dict[str, QuotaIn | None]:
     found: dict[str, QuotaIn | None] = {"limit": None, "per_user": None, "usage": None}
     for quota in project.quotas:
-        if _quota_applies(quota, region, service):
+        if _quota_applies(quota, region, service) and not quota.scope():
             if quota.usage and not quota.per_user:
                 found["usage"] = quota
             elif not quota.usage:
                 found["per_user" if quota.per_user else "limit"] = quota
     return found
+
+
+def _gpu_scope(quota: QuotaIn) -> Scope:
+    return quota.gpu_vendor, quota.gpu_model, quota.gpu_resource
+
+
+def _scoped(project: ProjectIn, region: RegionIn, service: ServiceIn) -> list[tuple[Scope, dict[str, QuotaIn | None]]]:
+    """The GPU scopes of the project's limit (or per-user limit) quotas on the compute service, by
+    vendor, model, resource (unset first), each with its limit, per-user limit and usage quota."""
+    on_service = [q for q in project.quotas if _quota_applies(q, region, service) and any(_gpu_scope(q))]
+    scopes = sorted({_gpu_scope(q) for q in on_service if not q.usage}, key=lambda s: tuple(v or "" for v in s))
+    found = []
+    for scope in scopes:
+        quotas: dict[str, QuotaIn | None] = {"limit": None, "per_user": None, "usage": None}
+        for quota in on_service:
+            if _gpu_scope(quota) == scope and not (quota.usage and quota.per_user):
+                quotas["usage" if quota.usage else "per_user" if quota.per_user else "limit"] = quota
+        found.append((scope, quotas))
+    return found
+
+
+def _scope_matches(scope: Scope, flavor: Any) -> bool:
+    """A GPU scope counts a flavor's GPUs: it has some, its vendor is the scope's and its model contains
+    the scope's (any case); a scope field left empty matches any, the resource name does not narrow."""
+    vendor, model, _ = scope
+    return (
+        flavor.gpus > 0
+        and (vendor is None or (flavor.gpu_vendor is not None and flavor.gpu_vendor.lower() == vendor.lower()))
+        and (model is None or (flavor.gpu_model is not None and model.lower() in flavor.gpu_model.lower()))
+    )
 
 
 def _linked(project: ProjectIn) -> set[str]:
@@ -170,19 +205,31 @@ def _placement(
     for kind in ("blockStorage", "network"):
         other = _region_service(project, region, kind)
         on_service[kind] = _quotas(project, region, other) if other is not None else None
-    remaining = {res: _remaining(on_service[kind], figure, requested[res]) for res, (figure, kind) in FIGURES.items()}
+    remaining: dict[tuple[str, Scope | None], tuple[int, int | None, int | None, int | None, bool]] = {
+        (res, None): _remaining(on_service[kind], figure, requested[res]) for res, (figure, kind) in FIGURES.items()
+    }
+    # GPU-scoped quotas: a flavor fits only if the requested GPUs fit every one that matches it; the
+    # remaining figures are those of the first flavor listed (or the first that fits the request).
+    scoped = [(scope, _remaining(quotas, "gpus", requested["GPUS"])) for scope, quotas in
+              _scoped(project, region, service)]  # fmt: skip
+    sized = flavors
+    flavors = [f for f in sized if all(fits for scope, (*_, fits) in scoped if _scope_matches(scope, f))]
+    chosen = flavors[0] if flavors else sized[0] if sized else None
+    for scope, figures in scoped:
+        if chosen is not None and _scope_matches(scope, chosen):
+            remaining[("GPUS", scope)] = figures
     codes = []
     if not sla.start_date <= today <= sla.end_date:
         codes.append("SLA_NOT_IN_FORCE")
     if provider.status != "active":
         codes.append("PROVIDER_NOT_ACTIVE")
-    if not flavors:
+    if not sized:
         codes.append("NO_FLAVOR_FITS")
     if not images:
         codes.append("NO_IMAGE_FITS")
-    for res, (_, kind) in FIGURES.items():
-        if not remaining[res][4]:
-            codes.append("QUOTA_EXCEEDED" if on_service[kind] is not None else "NO_USABLE_SERVICE")
+    for res, scope in remaining:
+        if not remaining[(res, scope)][4]:
+            codes.append("QUOTA_EXCEEDED" if on_service[FIGURES[res][1]] is not None else "NO_USABLE_SERVICE")
     score = 1.0
     for wanted, _, _, left, _ in remaining.values():
         if wanted > 0 and left is not None:

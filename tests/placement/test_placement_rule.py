@@ -21,12 +21,33 @@ QUERY = """query($group: String!, $request: DeploymentRequest!) {
   userGroup(name: $group, issuer: "https://iam.cloud.infn.it/") { placements(request: $request) {
     rank fits score sla { id docUuid } project { uuid } provider { id name } region { id name }
     computeService { id endpoint } flavors { uuid isShared } images { uuid isShared }
-    remaining { resource requested project perUser remaining fits }
+    remaining { resource scope { gpuVendor gpuModel gpuResource } requested project perUser remaining fits }
     reasons { code subjectId } } } }"""
 IDS = """{ providers(first: 100) { nodes { id regions { id computeServices { id } } } }
   slas(first: 100) { nodes { id docUuid } } }"""
 
 figure = st.one_of(st.none(), st.just(-1), st.integers(0, 12))
+gpu_scopes = st.fixed_dictionaries(
+    {},
+    optional={
+        "gpuVendor": st.sampled_from(["NVIDIA", "amd"]),
+        "gpuModel": st.sampled_from(["a100", "H100", "MIG 1g.5gb"]),
+        "gpuResource": st.sampled_from(["nvidia.com/gpu"]),
+    },
+).filter(bool)
+
+
+@st.composite
+def gpu_scoped_quotas(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """0–2 GPU scopes on a compute service, each with a random limit, per-user limit and usage (gpus only)."""
+    quotas = []
+    for scope in draw(st.lists(gpu_scopes, max_size=2, unique_by=lambda s: tuple(sorted(s.items())))):
+        for per_user, usage in draw(st.lists(st.sampled_from([(False, False), (True, False), (False, True)]),
+                                             unique=True)):  # fmt: skip
+            gpus = draw(figure)
+            quotas.append({**scope, "perUser": per_user, "usage": usage,
+                           **({"gpus": abs(gpus) if usage else gpus} if gpus is not None else {})})  # fmt: skip
+    return quotas
 
 
 @st.composite
@@ -50,7 +71,8 @@ def placement_federations(draw: st.DrawFn) -> FederationFile:
                     flavors.append({"uuid": uuid, "name": f"flavor{k}", "isShared": shared,
                                     "vcpus": draw(st.integers(1, 8)), "ram": draw(st.sampled_from([1024, 4096, 8192])),
                                     "gpus": gpus, **({"gpuVendor": draw(st.sampled_from(["NVIDIA", "AMD"])),
-                                                      "gpuModel": "X1"} if gpus else {})})  # fmt: skip
+                                                      "gpuModel": draw(st.sampled_from(["A100-SXM4", "H100"]))}
+                                                     if gpus else {})})  # fmt: skip
                     if not shared:
                         private.append(("privateFlavors", uuid))
                 for k in range(draw(st.integers(0, 2))):
@@ -85,6 +107,12 @@ def placement_federations(draw: st.DrawFn) -> FederationFile:
                             figures = {n: abs(v) for n, v in figures.items()}
                         quotas.append({"region": region, "service": kind, "endpoint": endpoint,
                                        "perUser": per_user, "usage": usage, **figures})  # fmt: skip
+                    if kind == "compute":
+                        quotas += [{"region": region, "service": kind, "endpoint": endpoint, **q}
+                                   for q in draw(gpu_scoped_quotas())]  # fmt: skip
+                    if kind == "blockStorage" and draw(st.booleans()):  # per volume type: not applied (README)
+                        quotas.append({"region": region, "service": kind, "endpoint": endpoint, "volumeType": "ssd",
+                                       "gigabytes": draw(st.integers(0, 12))})  # fmt: skip
             links: dict[str, list[str]] = {"privateFlavors": [], "privateImages": []}
             for key, uuid in draw(st.lists(st.sampled_from(private), unique=True)) if private else []:
                 links[key].append(uuid)
@@ -116,6 +144,7 @@ requests = st.fixed_dictionaries(
         "ram": st.sampled_from([0, 2048, 8192]),
         "gpus": st.integers(0, 2),
         "gpuVendor": st.sampled_from(["NVIDIA", "amd"]),
+        "gpuModel": st.sampled_from(["a100", "H100"]),
         "instances": st.integers(1, 3),
         "blockStorage": st.integers(0, 12),
         "publicIps": st.integers(0, 3),
@@ -124,6 +153,10 @@ requests = st.fixed_dictionaries(
     },
 )
 callers = st.sampled_from(["g0", "g1", "both", "admin", "anonymous"])
+
+
+def _scope(scope: dict[str, str | None] | None) -> rule.Scope | None:
+    return None if scope is None else (scope["gpuVendor"], scope["gpuModel"], scope["gpuResource"])
 
 
 def _token(issuer: Issuer, caller: str) -> str | None:
@@ -160,8 +193,10 @@ async def test_placements_equal_the_rule_and_name_only_what_the_caller_may_see(
         assert placement["fits"] == want.fits
         assert [f["uuid"] for f in placement["flavors"]] == want.flavors
         assert [i["uuid"] for i in placement["images"]] == want.images
-        figures = {x["resource"]: (x["requested"], x["project"], x["perUser"], x["remaining"], x["fits"])
+        figures = {(x["resource"], _scope(x["scope"])): (x["requested"], x["project"], x["perUser"],
+                                                          x["remaining"], x["fits"])
                    for x in placement["remaining"]}  # fmt: skip
+        assert len(figures) == len(placement["remaining"])
         assert figures == want.remaining
         assert sorted(r["code"] for r in placement["reasons"]) == sorted(want.codes)
         assert abs(placement["score"] - want.score) < 1e-9

@@ -204,8 +204,10 @@ from .placement import (
     PlacementUserGroupPlacementsProject,
     PlacementUserGroupPlacementsProvider,
     PlacementUserGroupPlacementsReasons,
+    PlacementUserGroupPlacementsReasonsScope,
     PlacementUserGroupPlacementsRegion,
     PlacementUserGroupPlacementsRemaining,
+    PlacementUserGroupPlacementsRemainingScope,
     PlacementUserGroupPlacementsSla,
 )
 from .quotas import (
@@ -395,8 +397,10 @@ __all__ = [
     "PlacementUserGroupPlacementsProject",
     "PlacementUserGroupPlacementsProvider",
     "PlacementUserGroupPlacementsReasons",
+    "PlacementUserGroupPlacementsReasonsScope",
     "PlacementUserGroupPlacementsRegion",
     "PlacementUserGroupPlacementsRemaining",
+    "PlacementUserGroupPlacementsRemainingScope",
     "PlacementUserGroupPlacementsSla",
     "ProjectFilter",
     "ProjectInput",

@@ -572,6 +572,11 @@ class RegistryClient(AsyncBaseClient):
                   }
                   remaining {
                     resource
+                    scope {
+                      gpuVendor
+                      gpuModel
+                      gpuResource
+                    }
                     requested
                     project
                     perUser
@@ -583,6 +588,10 @@ class RegistryClient(AsyncBaseClient):
                     message
                     subjectId
                     resource
+                    scope {
+                      gpuVendor
+                      gpuModel
+                    }
                     requested
                     remaining
                     considered

@@ -71,6 +71,7 @@ class PlacementUserGroupPlacementsImages(BaseModel):
 
 class PlacementUserGroupPlacementsRemaining(BaseModel):
     resource: PlacementResource
+    scope: Optional["PlacementUserGroupPlacementsRemainingScope"]
     requested: int
     project: Optional[int]
     per_user: Optional[int] = Field(alias="perUser")
@@ -78,17 +79,31 @@ class PlacementUserGroupPlacementsRemaining(BaseModel):
     fits: bool
 
 
+class PlacementUserGroupPlacementsRemainingScope(BaseModel):
+    gpu_vendor: Optional[str] = Field(alias="gpuVendor")
+    gpu_model: Optional[str] = Field(alias="gpuModel")
+    gpu_resource: Optional[str] = Field(alias="gpuResource")
+
+
 class PlacementUserGroupPlacementsReasons(BaseModel):
     code: PlacementReasonCode
     message: str
     subject_id: str = Field(alias="subjectId")
     resource: Optional[PlacementResource]
+    scope: Optional["PlacementUserGroupPlacementsReasonsScope"]
     requested: Optional[int]
     remaining: Optional[int]
     considered: Optional[int]
     detail: Optional[str]
 
 
+class PlacementUserGroupPlacementsReasonsScope(BaseModel):
+    gpu_vendor: Optional[str] = Field(alias="gpuVendor")
+    gpu_model: Optional[str] = Field(alias="gpuModel")
+
+
 Placement.model_rebuild()
 PlacementUserGroup.model_rebuild()
 PlacementUserGroupPlacements.model_rebuild()
+PlacementUserGroupPlacementsRemaining.model_rebuild()
+PlacementUserGroupPlacementsReasons.model_rebuild()
