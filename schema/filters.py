@@ -14,6 +14,7 @@ from strawberry.types.arguments import InputContext
 from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from resolvers.errors import Refusal
 from resolvers.kinds import KINDS
 from schema.enums import ProviderStatus, ProviderType, QuotaKind
 
@@ -35,6 +36,12 @@ DURATION = strawberry.scalar(
     serialize=str,
     parse_value=_duration,
 )
+
+
+# A filter field holding a dotted version (12.4, 550.54.15): compared part by part as numbers in Cypher,
+# where anything else would silently match nothing, so it is refused naming the field instead.
+DOTTED_VERSION = {"dotted_version": True}
+_DOTTED = re.compile(r"^\d+(\.\d+)*$")
 
 
 # The `where` argument of every nested list (the root lists say the same in `schema/root.py`).
@@ -225,9 +232,13 @@ class ImageFilter(FreshFilter):
     cuda_support: bool | None = strawberry.field(default=None, description="true: only images with CUDA installed.")
     gpu_driver: bool | None = strawberry.field(default=None, description="true: only images with a GPU driver.")
     cuda_version_min: str | None = strawberry.field(
-        default=None, description="CUDA version at least this (dotted, compared part by part: 12.10 > 12.9)."
+        default=None,
+        description="CUDA version at least this (dotted numbers, compared part by part: 12.10 > 12.9).",
+        metadata=DOTTED_VERSION,
     )
-    gpu_driver_version_min: str | None = strawberry.field(default=None, description="GPU driver at least this.")
+    gpu_driver_version_min: str | None = strawberry.field(
+        default=None, description="GPU driver at least this (dotted numbers, e.g. 550.54).", metadata=DOTTED_VERSION
+    )
     is_shared: bool | None = None
     tag: str | None = None
 
@@ -292,8 +303,8 @@ class DeploymentTargetFilter(Filter):
 
 # ------------------------------------------------------------------------------ building from GraphQL input
 
-# Per filter class: GraphQL field name -> (python name, enum of its values, nested input type).
-_InputPlan = dict[str, tuple[str, type[Enum] | None, Any]]
+# Per filter class: GraphQL field name -> (python name, enum of its values, nested input type, dotted version).
+_InputPlan = dict[str, tuple[str, type[Enum] | None, Any, bool]]
 _INPUT_PLANS: dict[type, _InputPlan] = {}
 
 
@@ -306,7 +317,8 @@ def _input_plan(cls: type, context: InputContext) -> _InputPlan:
             item = kind.of_type if isinstance(kind, StrawberryList) else kind
             enum = cast("type[Enum]", item.wrapped_cls) if isinstance(item, StrawberryEnumDefinition) else None
             nested = f.type if has_object_definition(item) else None
-            plan[context.config.name_converter.from_field(f)] = (str(f.python_name), enum, nested)
+            dotted = bool(dict(f.metadata or {}).get("dotted_version"))
+            plan[context.config.name_converter.from_field(f)] = (str(f.python_name), enum, nested, dotted)
         _INPUT_PLANS[cls] = plan
     return plan
 
@@ -321,7 +333,9 @@ def _from_input(cls: type, value: Mapping[str, Any], context: InputContext) -> F
     kwargs: dict[str, Any] = {}
     where: dict[str, Any] = {}
     for name, raw in value.items():
-        python_name, enum, nested = plan[name]
+        python_name, enum, nested, dotted = plan[name]
+        if dotted and raw is not None and not _DOTTED.match(raw):
+            raise Refusal(f"where.{name}", f"{raw!r} is not a dotted version of numbers, e.g. 12.4")
         if raw is None:
             kwargs[python_name] = None
             continue

@@ -204,3 +204,23 @@ async def test_images_by_cuda_version_and_networks_by_cidr(
     fields = [p["field"] for p in error["extensions"]["problems"]]
     assert any(f.endswith("images.0.cudaVersion") for f in fields)
     assert any(f.endswith("networks.0.cidr") for f in fields)
+
+
+@pytest.mark.parametrize("field", ["cudaVersionMin", "gpuDriverVersionMin"])
+async def test_a_version_filter_that_is_no_version_is_refused_naming_the_field(
+    client: httpx.AsyncClient, issuer: Issuer, cnaf: dict[str, Any], field: str
+) -> None:
+    # when a version filter gets text a dotted-number comparison cannot read (it would match nothing)
+    root = f"query($v: String!) {{ images(where: {{{field}: $v}}) {{ nodes {{ name }} }} }}"
+    nested = f"""query($v: String!) {{ providers {{ nodes {{ regions {{ computeServices {{
+      images(where: {{{field}: $v}}) {{ name }} }} }} }} }} }}"""
+    for query in (root, nested):
+        for bad in ("12.x", "twelve", "12.", ".4", "12..4", ""):
+            [error] = await ask_for_errors(client, query, {"v": bad}, token=issuer.admin)
+
+            # then it is refused, naming the filter's field and the value
+            assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": f"where.{field}"}
+            assert repr(bad) in error["message"]
+
+    # and a version in numbers is taken as before
+    assert (await ask(client, root, {"v": "12"}, token=issuer.admin)).data is not None

@@ -508,11 +508,11 @@ class ImageFilter(BaseModel):
     gpu_driver: Optional[bool] = Field(alias="gpuDriver", default=None)
     "true: only images with a GPU driver."
     cuda_version_min: Optional[str] = Field(alias="cudaVersionMin", default=None)
-    "CUDA version at least this (dotted, compared part by part: 12.10 > 12.9)."
+    "CUDA version at least this (dotted numbers, compared part by part: 12.10 > 12.9)."
     gpu_driver_version_min: Optional[str] = Field(
         alias="gpuDriverVersionMin", default=None
     )
-    "GPU driver at least this."
+    "GPU driver at least this (dotted numbers, e.g. 550.54)."
     is_shared: Optional[bool] = Field(alias="isShared", default=None)
     "true: only shared (public) ones; false: only private ones."
     tag: Optional[str] = None
