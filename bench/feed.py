@@ -5,8 +5,11 @@ generated here (not stored) and served by the loopback clouds (registry/feeder/l
 in a process of their own; the feeder runs as `registry feed` in another, so its peak RSS (VmHWM)
 is its own. Measured: wall time of the whole harvest, provider bundles per second, the feeder's peak
 RSS, Neo4j's peak heap use (JMX, sampled every second), the nodes a no-change rerun writes, and how
-much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a few providers.
-Prints a table of figures and goals, then one JSON line.
+much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a few providers, and
+the CPU seconds the first run took in the feeder, the clouds' process and Neo4j (all on the same
+machine: the clouds stand in for remote providers, so their share is not the feeder's). CONCURRENCY
+(default 8) harvests and WRITERS (default 2) writes go at once. Prints a table of figures and goals,
+then one JSON line.
 """
 
 from __future__ import annotations
