@@ -5,8 +5,11 @@ generated here (not stored) and served by the loopback clouds (registry/feeder/l
 in a process of their own; the feeder runs as `registry feed` in another, so its peak RSS (VmHWM)
 is its own. Measured: wall time of the whole harvest, provider bundles per second, the feeder's peak
 RSS, Neo4j's peak heap use (JMX, sampled every second), the nodes a no-change rerun writes, and how
-much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a few providers.
-Prints a table of figures and goals, then one JSON line.
+much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a few providers, and
+the CPU seconds the first run took in the feeder, the clouds' process and Neo4j (all on the same
+machine: the clouds stand in for remote providers, so their share is not the feeder's). CONCURRENCY
+(default 8) harvests and WRITERS (default 2) writes go at once. Prints a table of figures and goals,
+then one JSON line.
 """
 
 from __future__ import annotations
@@ -264,6 +267,25 @@ class HeapSampler(threading.Thread):
             self.stop.wait(1.0)
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU a running process has used so far (None: not ours to read)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_used(before: float | None, pid: int | None) -> float | None:
+    after = cpu_seconds(pid)
+    return None if before is None or after is None else round(after - before, 1)
+
+
+FEEDER_CPU: list[float] = []  # CPU seconds of each `registry feed` run, in order
+
+
 def feed(config: Path, report: Path, neo4j_uri: str, *extra: str) -> tuple[float, float, list[dict[str, Any]]]:
     """Run `registry feed` as its own process: (wall seconds, peak RSS MB, its report)."""
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "BENCH_SECRET": SECRET}
@@ -276,7 +298,8 @@ def feed(config: Path, report: Path, neo4j_uri: str, *extra: str) -> tuple[float
     )
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - started
-    log(f"{config.name}: {wall:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB")
+    FEEDER_CPU.append(usage.ru_utime + usage.ru_stime)
+    log(f"{config.name}: {wall:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB, CPU {FEEDER_CPU[-1]:.1f} s")
     return wall, usage.ru_maxrss / 1024, json.loads(report.read_text())
 
 
@@ -287,6 +310,7 @@ def written(reports: list[dict[str, Any]]) -> int:
 def main() -> int:
     providers = int(os.environ.get("PROVIDERS", "200"))
     concurrency = os.environ.get("CONCURRENCY", "8")
+    writers = os.environ.get("WRITERS", "2")
     hang_timeout = float(os.environ.get("HANG_TIMEOUT", "20"))
     load_before = round(os.getloadavg()[0], 1)  # the machine is shared: figures are read beside it
     STATE.mkdir(parents=True, exist_ok=True)
@@ -313,9 +337,15 @@ def main() -> int:
         config.write_text(yaml.safe_dump(configuration(base, names, timeout=600)))
         heap = HeapSampler(uri)
         heap.start()
-        wall, rss, first = feed(config, folder / "first.json", uri, "--concurrency", concurrency)
+        # Where the first run's CPU went (2 cores): the feeder, the clouds' process, Neo4j (when local).
+        neo4j_pid = local.running_pid() if local is not None else None
+        clouds_cpu, neo4j_cpu = cpu_seconds(server.pid), cpu_seconds(neo4j_pid)
+        wall, rss, first = feed(config, folder / "first.json", uri, "--concurrency", concurrency, "--writers", writers)
         heap.stop.set()
-        rewall, rerss, again = feed(config, folder / "again.json", uri, "--concurrency", concurrency)
+        clouds_cpu, neo4j_cpu = cpu_used(clouds_cpu, server.pid), cpu_used(neo4j_cpu, neo4j_pid)
+        rewall, rerss, again = feed(
+            config, folder / "again.json", uri, "--concurrency", concurrency, "--writers", writers
+        )
         nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
         # The hang check needs no scale: 3 providers of 2 projects, with and without one that never answers.
         few = names[:3]
@@ -353,14 +383,18 @@ def main() -> int:
         "images": IMAGES,
         "projects": PROJECTS,
         "concurrency": int(concurrency),
+        "writers": int(writers),
         "wall_s": round(wall, 1),
         "bundles_per_s": round(ok / wall, 2),
         "providers_ok": ok,
         "feeder_peak_rss_mb": round(rss, 1),
         "neo4j_peak_heap_mb": round(heap.peak / 2**20, 1),
-        # Where the time went: harvests overlap (CONCURRENCY at once), writes go one at a time.
+        # Where the time went: harvests overlap (CONCURRENCY at once), WRITERS writes at once.
         "harvest_s_per_provider": round(sum(r["seconds"] for r in first) / max(len(first), 1), 2),
         "write_s_sum": round(sum(r["writeSeconds"] for r in first), 1),
+        "feeder_cpu_s": round(FEEDER_CPU[0], 1),
+        "clouds_cpu_s": clouds_cpu,
+        "neo4j_cpu_s": neo4j_cpu,
         "rerun_write_s_sum": round(sum(r["writeSeconds"] for r in again), 1),
         "nodes_stored": nodes,
         "rerun_wall_s": round(rewall, 1),

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from resolvers.db import Database, Transaction, plain, run_in
-from resolvers.federation_graph import FederationGraph
+from resolvers.db import Database, Transaction, run_in
+from resolvers.federation_graph import FederationGraph, GraphNode
 from resolvers.kinds import EDGE_TYPES, check_labels, primary_label
 
 # Kept across updates: who made and changed a node, and what S3 holds for an SLA.
@@ -32,6 +33,20 @@ CONFIRMATION = "updatedAt"
 # Bookkeeping that moves on every harvest without the data changing.
 NOT_COMPARED = frozenset({CONFIRMATION, "harvestLastAttemptAt", "harvestLastSuccessAt"})
 
+# Whether a stored node `n` differs from what the graph sends for it (`sent`): other labels, other
+# compared properties (value or type), or a key the write would drop. It may say "differs" where the
+# Python comparison would not (e.g. a datetime in another zone): the node is then compared in Python
+# from its properties; it never says "same" where the Python comparison would see a change.
+_DIFFERS = (
+    "NOT all(label IN sent.labels WHERE label IN labels(n))"
+    " OR size([k IN keys(n) WHERE NOT k IN $uncompared AND NOT k STARTS WITH $prefix]) <> size(keys(sent.props))"
+    " OR NOT all(k IN keys(sent.props) WHERE n[k] = sent.props[k] AND valueType(n[k]) = valueType(sent.props[k]))"
+    " OR NOT all(k IN keys(n) WHERE k IN sent.keys OR k IN $kept OR k STARTS WITH $prefix)"
+)
+# The provider's own nodes. Each comes back with its labels, `stale` and its edges; its properties
+# only when the graph sends the node (`$graph[uid]`: its compared properties, every key it will have,
+# its labels) and Neo4j finds the stored node different (`_DIFFERS`). An unchanged node's properties
+# never cross the wire: reading and converting them all was most of a no-change write.
 _OWNED = """
 UNWIND $providers AS provider_uid
 MATCH (prov:Provider {uid: provider_uid})
@@ -43,9 +58,14 @@ CALL (prov) {
   UNION MATCH (prov)-[:HOSTS]->(n:Project) RETURN n
   UNION MATCH (prov)-[:HOSTS]->(:Project)-[:HAS_QUOTA]->(n:Quota) RETURN n
 }
-RETURN DISTINCT n.uid AS uid, elementId(n) AS element, labels(n) AS labels, properties(n) AS props,
+WITH DISTINCT n
+WITH n, $graph[n.uid] AS sent
+RETURN n.uid AS uid, elementId(n) AS element, labels(n) AS labels, n.stale AS stale,
+  CASE WHEN sent IS NOT NULL AND (<differs>) THEN properties(n) END AS props,
   [(n)-[r]-() | [type(r), startNode(r).uid, endNode(r).uid, properties(r), elementId(r)]] AS edges
-"""
+""".replace("<differs>", _DIFFERS)
+# Edges followed from a provider to what it owns (as _OWNED follows them).
+_OWNING = frozenset({"DIVIDED_INTO", "SUPPLIES", "OFFERS", "HOSTS", "HAS_QUOTA"})
 
 
 @dataclass(frozen=True)
@@ -78,7 +98,9 @@ class Changes:
 
 @dataclass
 class _Stored:
-    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)  # uid -> {element, labels, props}
+    # uid -> {element, labels, stale, props}; props is None for a node Neo4j found equal to the graph's
+    # (or one the graph does not send: only its labels and `stale` matter then)
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], tuple[dict[str, Any], str]] = field(default_factory=dict)  # -> (props, element)
     owned: set[str] = field(default_factory=set)
 
@@ -91,26 +113,67 @@ def _comparable(props: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sent(graph: FederationGraph) -> dict[str, dict[str, Any]]:
+    """What Neo4j compares each stored node with (see `_DIFFERS`)."""
+    sent = {}
+    for node in graph.nodes.values():
+        props = {k: v for k, v in node.props.items() if v is not None}
+        sent[node.uid] = {"props": _comparable(props), "keys": list(props), "labels": list(node.labels)}
+    return sent
+
+
+def _owned_in(graph: FederationGraph, roots: Iterable[str]) -> set[str]:
+    """`roots` and the graph's nodes they own (reached as _OWNED reaches a provider's nodes)."""
+    below: defaultdict[str, list[str]] = defaultdict(list)
+    for type_, source, target in graph.edges:
+        if type_ in _OWNING:
+            below[source].append(target)
+    found = set(roots)
+    frontier = list(found)
+    while frontier:
+        for target in below[frontier.pop()]:
+            if target not in found:
+                found.add(target)
+                frontier.append(target)
+    return found
+
+
 async def _read(run: Any, graph: FederationGraph, providers: list[str]) -> _Stored:
     stored = _Stored()
 
     def keep(record: dict[str, Any], owned: bool) -> None:
         uid = record["uid"]
-        stored.nodes[uid] = {"element": record["element"], "labels": record["labels"], "props": plain(record["props"])}
+        props = record["props"]
+        stale = record["stale"] if "stale" in record else (props or {}).get("stale")
+        stored.nodes[uid] = {"element": record["element"], "labels": record["labels"], "stale": stale, "props": props}
         if owned:
             stored.owned.add(uid)
-        for type_, source, target, props, element in record["edges"]:
-            stored.edges[(type_, source, target)] = (plain(props), element)
+        for type_, source, target, edge_props, element in record["edges"]:
+            stored.edges[(type_, source, target)] = (edge_props, element)
 
-    for record in await run(_OWNED, {"providers": providers}):
-        keep(record, owned=True)
-    # The graph's other nodes (locations, issuers, groups, SLAs), by their own label. These are shared
-    # between providers (one SLA may cover thousands of projects), so only their edges to the graph's
-    # own nodes (or the ends of its edges) are read: an edge to an owned node came with it above, and an
-    # edge to anything else is neither in the bundle nor the bundle's to remove.
+    # A provider not stored yet (a first harvest) holds nothing: no need to send its graph to compare.
+    found = await run("MATCH (p:Provider) WHERE p.uid IN $providers RETURN p.uid AS uid", {"providers": providers})
+    if found:
+        compared = {
+            "graph": _sent(graph),
+            "uncompared": [*PRESERVED, *sorted(NOT_COMPARED)],
+            "kept": [*PRESERVED, CONFIRMATION, *PRESERVED_IF_ABSENT],
+            "prefix": PRESERVED_PREFIX,
+        }
+        held = sorted(r["uid"] for r in found)
+        for record in await run(_OWNED, {"providers": held, **compared}):
+            keep(record, owned=True)
+    # The graph's other nodes (locations, issuers, groups, SLAs, and what a stored provider does not hold
+    # yet), by their own label. The shared ones are shared between providers (one SLA may cover
+    # thousands of projects), so only their edges to the graph's own nodes (or the ends of its edges) are
+    # read: an edge to an owned node came with it above, and an edge to anything else is neither in the
+    # bundle nor the bundle's to remove.
+    # A provider that is not stored holds nothing: its nodes need no look-up (a leftover with the same
+    # uid that no provider holds is taken over whole by the MERGE).
+    new = _owned_in(graph, (uid for uid in providers if uid not in stored.nodes))
     by_label: dict[str, list[str]] = {}
     for node in graph.nodes.values():
-        if node.uid not in stored.nodes:
+        if node.uid not in stored.nodes and node.uid not in new:
             by_label.setdefault(node.labels[0], []).append(node.uid)
     listed = sorted(set(graph.nodes).union(*((source, target) for _, source, target in graph.edges)))
     for label, uids in sorted(by_label.items()):
@@ -130,50 +193,63 @@ def _same(old: dict[str, Any], key: str, value: Any) -> bool:
     return key in old and type(old[key]) is type(value) and old[key] == value
 
 
+@dataclass
+class _NodeRows:
+    """The node writes of a reconcile: new nodes (attribution and confirmation set in Cypher, so rows
+    carry no datetimes to convert), stored ones rewritten whole, by labels, and stored ones that keep
+    their labels and every key, by element id, with only the properties whose values moved (`SET n +=
+    delta` leaves such a node exactly as `SET n = props` would)."""
+
+    created: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    replaced: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    touched: list[dict[str, Any]] = field(default_factory=list)
+
+
 def _node_rows(
-    graph: FederationGraph,
-    stored: _Stored,
-    actor: Actor,
-    now: dt.datetime,
-    changes: Changes,
-    touched: dict[str, list[dict[str, Any]]] | None = None,
-) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    """Rows that set each node's properties whole. With `touched`, a stored node that keeps its labels
-    and every property key goes there instead, by label, with only the properties whose values moved
-    (`SET n += delta` leaves it exactly as `SET n = props` would, and a rerun rewrites no more than the
-    confirmation and the harvest's bookkeeping)."""
-    rows: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for node in graph.nodes.values():
+    nodes: Iterable[GraphNode], stored: _Stored, actor: Actor, now: dt.datetime, changes: Changes
+) -> _NodeRows:
+    rows = _NodeRows()
+    for node in nodes:
         before = stored.nodes.get(node.uid)
-        props = {k: v for k, v in node.props.items() if v is not None}
+        props = {k: v for k, v in node.props.items() if v is not None and k != CONFIRMATION}
         if before is None:
             changes.created[node.labels[0]] += 1
-            props.update(addedBy=str(actor), addedAt=now, changedBy=str(actor), changedAt=now)
+            rows.created.setdefault(node.labels, []).append({"uid": node.uid, "props": props})
+            continue
+        old = before["props"]
+        if old is None:
+            # Neo4j found it equal: only the harvest's bookkeeping (and the confirmation) moves.
+            delta = {k: v for k, v in props.items() if k in NOT_COMPARED}
+            rows.touched.append({"element": before["element"], "delta": delta})
+            continue
+        kept = {k: v for k, v in old.items() if k in PRESERVED or k.startswith(PRESERVED_PREFIX)}
+        kept.update({k: old[k] for k in PRESERVED_IF_ABSENT if k in old and k not in props})
+        labelled = set(node.labels) <= set(before["labels"])
+        changed = _comparable(old) != _comparable(props) or not labelled
+        if changed:
+            changes.updated[node.labels[0]] += 1
+            kept.update(changedBy=str(actor), changedAt=now)
+        props = {**kept, **props}
+        if labelled and set(old) - {CONFIRMATION} <= set(props):
+            delta = {k: v for k, v in props.items() if not _same(old, k, v)}
+            rows.touched.append({"element": before["element"], "delta": delta})
         else:
-            old = before["props"]
-            kept = {k: v for k, v in old.items() if k in PRESERVED or k.startswith(PRESERVED_PREFIX)}
-            kept.update({k: old[k] for k in PRESERVED_IF_ABSENT if k in old and k not in props})
-            labelled = set(node.labels) <= set(before["labels"])
-            changed = _comparable(old) != _comparable(props) or not labelled
-            if changed:
-                changes.updated[node.labels[0]] += 1
-                kept.update(changedBy=str(actor), changedAt=now)
-            props = {**kept, **props}
-            if touched is not None and labelled and set(old) - {CONFIRMATION} <= set(props):
-                delta = {k: v for k, v in props.items() if not _same(old, k, v)}
-                touched.setdefault(node.labels[0], []).append({"uid": node.uid, "delta": delta})
-                continue
-        rows.setdefault(node.labels, []).append({"uid": node.uid, "props": props})
+            rows.replaced.setdefault(node.labels, []).append({"uid": node.uid, "props": props})
     return rows
 
 
 def creation_rows(
     graph: FederationGraph, actor: Actor, now: dt.datetime
 ) -> tuple[dict[tuple[str, ...], list[dict[str, Any]]], dict[tuple[str, str, str], list[dict[str, Any]]], Changes]:
-    """What a reconcile would create in an empty store: node rows by labels, edge rows by (type, source
-    label, target label), and the counts (for loaders that write the same rows in chunks)."""
+    """What a reconcile would create in an empty store: node rows by labels (with their attribution;
+    the confirmation is the loader's to set), edge rows by (type, source label, target label), and the
+    counts (for loaders that write the same rows in chunks)."""
     changes = Changes()
-    nodes = _node_rows(graph, _Stored(), actor, now, changes)
+    created = _node_rows(graph.nodes.values(), _Stored(), actor, now, changes).created
+    attribution = {"addedBy": str(actor), "addedAt": now, "changedBy": str(actor), "changedAt": now}
+    nodes = {
+        labels: [{**row, "props": {**row["props"], **attribution}} for row in rows] for labels, rows in created.items()
+    }
     edges, _ = _edge_rows(graph, _Stored(), changes, (set(), set()))
     return nodes, edges, changes
 
@@ -270,11 +346,17 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor,
         gone = sorted(uid for uid in stored.owned if uid not in graph.nodes and uid not in kept[0])
         for uid in gone:
             changes.removed[primary_label(stored.nodes[uid]["labels"])] += 1
-        touched: dict[str, list[dict[str, Any]]] = {}
-        node_rows = _node_rows(graph, stored, actor, now, changes, touched)
+        # The providers' own nodes and edges are written first; what is shared with other providers
+        # (identity providers, groups, SLAs, locations, and the edges to them) last, in uid order: a
+        # concurrent write of another provider waits for those locks only at its end, and both take them
+        # in the same order.
+        own = _owned_in(graph, providers)
+        own_rows = _node_rows((n for n in graph.nodes.values() if n.uid in own), stored, actor, now, changes)
+        shared = sorted((n for n in graph.nodes.values() if n.uid not in own), key=lambda n: n.uid)
+        shared_rows = _node_rows(shared, stored, actor, now, changes)
         create_edges, remove_edges = _edge_rows(graph, stored, changes, kept)
         # What could not be read stays, marked stale (a change only the first time).
-        newly_stale = sorted(uid for uid in kept[0] if stored.nodes[uid]["props"].get("stale") is not True)
+        newly_stale = sorted(uid for uid in kept[0] if stored.nodes[uid]["stale"] is not True)
         for uid in newly_stale:
             changes.updated[primary_label(stored.nodes[uid]["labels"])] += 1
         # SLAs and locations that may lose their last project / region here (unless the graph lists them).
@@ -289,35 +371,57 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor,
         await run("UNWIND $ids AS id MATCH ()-[r]->() WHERE elementId(r) = id DELETE r", {"ids": remove_edges})
         elements = [stored.nodes[uid]["element"] for uid in gone]
         await run("UNWIND $ids AS id MATCH (n) WHERE elementId(n) = id DETACH DELETE n", {"ids": elements})
-        for labels, rows in sorted(node_rows.items()):
-            check_labels(labels)  # labels become Cypher text: only the allow-list may
-            extra = "".join(f":{label}" for label in labels[1:])
-            set_labels = f", n{extra}" if extra else ""
-            await run(
-                f"UNWIND $rows AS row MERGE (n:{labels[0]} {{uid: row.uid}}) "
-                f"SET n = row.props, n.{CONFIRMATION} = $now{set_labels}",
-                {"rows": rows, "now": now},
-            )
-        for label, rows in sorted(touched.items()):
-            check_labels((label,))
-            await run(
-                f"UNWIND $rows AS row MATCH (n:{label} {{uid: row.uid}}) SET n += row.delta, n.{CONFIRMATION} = $now",
-                {"rows": rows, "now": now},
-            )
-        for (type_, source, target), rows in sorted(create_edges.items()):
-            check_labels((source, target))
-            if type_ not in EDGE_TYPES:
-                raise ValueError(f"unknown edge type {type_!r}")
-            await run(
-                f"UNWIND $rows AS row MATCH (a:{source} {{uid: row.source}}) MATCH (b:{target} {{uid: row.target}}) "
-                f"MERGE (a)-[r:{type_}]->(b) SET r = row.props",
-                {"rows": rows},
-            )
+        attribution = (
+            f"n.addedBy = $by, n.addedAt = $now, n.changedBy = $by, n.changedAt = $now, n.{CONFIRMATION} = $now"
+        )
+
+        async def write_nodes(node_rows: _NodeRows) -> None:
+            for rows_by_labels, sets in (
+                (node_rows.created, attribution),
+                (node_rows.replaced, f"n.{CONFIRMATION} = $now"),
+            ):
+                for labels, rows in sorted(rows_by_labels.items()):
+                    check_labels(labels)  # labels become Cypher text: only the allow-list may
+                    extra = "".join(f":{label}" for label in labels[1:])
+                    set_labels = f", n{extra}" if extra else ""
+                    await run(
+                        f"UNWIND $rows AS row MERGE (n:{labels[0]} {{uid: row.uid}}) "
+                        f"SET n = row.props, {sets}{set_labels}",
+                        {"rows": rows, "now": now, "by": str(actor)},
+                    )
+            if node_rows.touched:
+                await run(
+                    "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "
+                    f"SET n += row.delta, n.{CONFIRMATION} = $now",
+                    {"rows": node_rows.touched, "now": now},
+                )
+
+        async def write_edges(groups: list[tuple[tuple[str, str, str], list[dict[str, Any]]]]) -> None:
+            for (type_, source, target), rows in groups:
+                check_labels((source, target))
+                if type_ not in EDGE_TYPES:
+                    raise ValueError(f"unknown edge type {type_!r}")
+                await run(
+                    f"UNWIND $rows AS row MATCH (a:{source} {{uid: row.source}}) "
+                    f"MATCH (b:{target} {{uid: row.target}}) MERGE (a)-[r:{type_}]->(b) SET r = row.props",
+                    {"rows": rows},
+                )
+
+        own_edges, shared_edges = [], []
+        for group, rows in sorted(create_edges.items()):
+            inside = [row for row in rows if row["source"] in own and row["target"] in own]
+            outside = [row for row in rows if not (row["source"] in own and row["target"] in own)]
+            own_edges += [(group, inside)] if inside else []
+            shared_edges += [(group, outside)] if outside else []
+        await write_nodes(own_rows)
+        await write_edges(own_edges)
         await run(
             "UNWIND $ids AS id MATCH (n) WHERE elementId(n) = id "
             "SET n.stale = true, n.changedBy = $by, n.changedAt = $now",
             {"ids": [stored.nodes[uid]["element"] for uid in newly_stale], "by": str(actor), "now": now},
         )
+        await write_nodes(shared_rows)
+        await write_edges(shared_edges)
         left_alone = {"SLA": "NOT (n)-[:COVERS]->()", "Location": "NOT (n)<-[:LOCATED_AT]-()"}
         for label, uids in orphans.items():
             if uids:

@@ -4,8 +4,10 @@ report per provider.
 
 A provider any part of which could not be read is NOT written: its last-known data stays as it was
 (a bundle that silently lacked what could not be read would delete it), and the run reports it as
-failed. Writes go one provider at a time (harvests overlap; transactions do not, so two providers'
-writes never contend for the identity providers and user groups they share).
+failed. Up to `writers` providers are written at once (2 by default), each in its own transaction: the
+reconcile takes what providers share (identity providers, groups, SLAs, locations) last and in one
+order, and the driver retries a transaction that lost a deadlock. A dry run writes one at a time (its
+transaction is not the driver's managed one, so a lost deadlock would not be retried).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class ProviderReport:
     type: str
     outcome: Outcome
     seconds: float = 0.0
-    write_seconds: float = 0.0  # its transaction (writes go one at a time: their sum bounds a run)
+    write_seconds: float = 0.0  # its transaction (at most `writers` at once: their sum / writers bounds a run)
     changes: Changes = field(default_factory=Changes)
     failures: list[Failure] = field(default_factory=list)
 
@@ -297,6 +299,7 @@ async def feed(
     *,
     only: set[str] | None = None,
     concurrency: int = 4,
+    writers: int = 2,
     dry_run: bool = False,
     prune: bool = False,
     display: Display | None = None,
@@ -308,10 +311,10 @@ async def feed(
         raise ValueError(f"not configured: {', '.join(sorted(unknown))}")
     display = display or Display()
     slots = asyncio.Semaphore(concurrency)
-    # Harvests outpace the one-at-a-time writes: without a bound, every harvested bundle of a big
-    # federation waits in memory for its turn (the feeder's RSS grew with the number of providers).
+    # Harvests outpace the writes: without a bound, every harvested bundle of a big federation waits in
+    # memory for its turn (the feeder's RSS grew with the number of providers).
     unwritten = asyncio.Semaphore(2 * concurrency)
-    write_lock = asyncio.Lock()
+    write_slots = asyncio.Semaphore(1 if dry_run else writers)
     executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest")
     reports: dict[str, ProviderReport] = {}
 
@@ -329,7 +332,7 @@ async def feed(
         # Whatever the outcome, the registry learns it: what was read lands, what was not is kept and
         # marked stale, and the failure is recorded on the provider (a failure never deletes data).
         try:
-            async with write_lock:
+            async with write_slots:
                 writing = time.monotonic()
                 try:
                     report.changes = await writer.write(recorded(config, provider, harvest), dry_run=dry_run)

@@ -77,6 +77,30 @@ async def test_two_providers_are_harvested_at_once_and_both_land(clouds: Loopbac
     assert stored == [{"p": "A", "flavors": 5}, {"p": "B", "flavors": 5}]
 
 
+async def test_providers_written_at_once_share_their_sla_group_and_issuer(
+    clouds: LoopbackClouds, database: Database
+) -> None:
+    # given four new providers whose projects are all under one SLA of one group of one issuer
+    await replace_graph(database, FederationFile())
+    names = ["A", "B", "C", "D"]
+    feeder = config(*(openstack(clouds, name) for name in names))
+
+    # when they are written two at a time (each its own transaction, all touching the shared nodes), twice
+    first = await run(feeder, database, concurrency=4, writers=2)
+    again = await run(feeder, database, concurrency=4, writers=2)
+
+    # then every provider landed, the shared nodes exist once and the SLA covers every provider's projects
+    assert {r.outcome for r in first.values()} == {"OK"} and {r.outcome for r in again.values()} == {"OK"}
+    assert all(r.changes.nothing for r in again.values())
+    shared = await database.read(
+        "MATCH (i:IdentityProvider)<-[:BELONGS_TO]-(g:UserGroup)-[:AGREES]->(s:SLA) "
+        "RETURN count(DISTINCT i) AS issuers, count(DISTINCT g) AS groups, count(DISTINCT s) AS slas, "
+        "COUNT { (s)-[:COVERS]->() } AS covered",
+        {},
+    )
+    assert shared == [{"issuers": 1, "groups": 1, "slas": 1, "covered": 2 * len(names)}]
+
+
 async def test_with_concurrency_one_providers_are_harvested_one_after_the_other(
     clouds: LoopbackClouds, database: Database
 ) -> None:

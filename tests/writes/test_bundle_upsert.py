@@ -330,3 +330,35 @@ async def test_an_sla_shared_with_another_provider_keeps_that_providers_coverage
     assert dropped["edgesRemoved"] == 1 and dropped["edgesCreated"] == 0 and dropped["removed"] == []
     after = await database.read(covers, {"sla": shared})
     assert after == [r for r in before if r["provider"] == "RECAS-BARI"]
+
+
+async def test_a_node_edited_since_the_last_upsert_is_found_and_written_back(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer, cnaf: dict[str, Any]
+) -> None:
+    # given CLOUD-CNAF as its bundle says, then three flavors changed behind the feeder's back: one through
+    # the API, one given a key the bundle does not have, one a value of another type (Neo4j's 4 = 4.0)
+    await replace_graph(database, FederationFile())
+    await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)
+    compute = next(s for s in cnaf["provider"]["regions"][0]["services"] if s["kind"] == "compute")
+    edited, extra, retyped = (f["uuid"] for f in compute["flavors"][:3])
+    flavor_id = "MATCH (f:Flavor {uuid: $uuid}) RETURN f.uid AS id, f.ram AS ram, f.vcpus AS vcpus"
+    [before] = await database.read(flavor_id, {"uuid": edited})
+    update = "mutation($id: ID!, $i: FlavorPatch!) { updateFlavor(id: $id, input: $i) { ram } }"
+    await ask(client, update, {"id": before["id"], "i": {"ram": before["ram"] + 1}}, token=issuer.admin)
+    await database.write([("MATCH (f:Flavor {uuid: $uuid}) SET f.note = 'by hand'", {"uuid": extra})])
+    await database.write([("MATCH (f:Flavor {uuid: $uuid}) SET f.vcpus = toFloat(f.vcpus)", {"uuid": retyped})])
+
+    # when the same bundle is upserted again
+    answer = (await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)).data["upsertProviderBundle"]
+
+    # then the edited and the extended flavors are changes written back as the bundle has them; the
+    # retyped one is equal by value (not a change) but stored again with the bundle's type
+    assert answer["changed"] and counts(answer["updated"]) == {"Flavor": 2} and answer["created"] == []
+    [after] = await database.read(flavor_id, {"uuid": edited})
+    assert after["ram"] == before["ram"]
+    [note] = await database.read("MATCH (f:Flavor {uuid: $uuid}) RETURN f.note AS note", {"uuid": extra})
+    assert note["note"] is None
+    [typed] = await database.read(flavor_id, {"uuid": retyped})
+    assert type(typed["vcpus"]) is int
+    again = (await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)).data["upsertProviderBundle"]
+    assert again["changed"] is False
