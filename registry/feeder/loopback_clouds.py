@@ -165,7 +165,9 @@ def _catalog(clouds: Clouds, name: str, cloud: dict[str, Any], project: str) -> 
 def _issue(clouds: Clouds, name: str, cloud: dict[str, Any], user: str, project: str | None) -> Response:
     token_id = secrets.token_hex(16)
     clouds.tokens[token_id] = _Token(name, project, user)
-    expires = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() + 3600))
+    # `tokenLifetime` (seconds, default an hour, as Keystone's): short ones show how clients renew them.
+    lifetime = float(cloud.get("tokenLifetime", 3600))
+    expires = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() + lifetime))
     body: dict[str, Any] = {
         "methods": ["password"],
         "user": {"id": user, "name": user, "domain": {"id": "default", "name": "Default"}},

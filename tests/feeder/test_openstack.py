@@ -212,3 +212,25 @@ def test_refused_credentials_fail_the_harvest_with_a_safe_message(clouds: Loopba
     assert [f.part for f in harvest.failures] == [f"login to project {ML}"]
     assert "wrong-secret" not in str(harvest.failures[0])
     assert "http://" not in str(harvest.failures[0])
+
+
+@pytest.mark.parametrize(("lifetime", "renewed"), [(3600, False), (100, True)])
+def test_a_token_is_used_until_keystoneauth_would_renew_it(
+    clouds: LoopbackClouds, lifetime: int, renewed: bool
+) -> None:
+    # given a cloud whose tokens live an hour, or less than keystoneauth's 120 s minimum (always "expiring")
+    openstack(clouds, "GPU")
+    clouds.clouds.clouds["GPU"]["tokenLifetime"] = lifetime
+
+    # when it is harvested (two projects, dozens of API calls each)
+    bundle = harvested(clouds)
+    logins = clouds.clouds.hits[("GPU", "tokens")]
+    calls = sum(n for (cloud, _), n in clouds.clouds.hits.items() if cloud == "GPU")
+
+    # then an hour's token is got once per project and used for every call; a token keystoneauth holds
+    # too close to expiry is renewed before each call (once: not twice), as asking keystoneauth every time did
+    assert bundle.provider.name == "GPU"
+    if renewed:
+        assert logins == calls - logins + 2  # each call's token is a new one (the 2 first ones unused)
+    else:
+        assert logins == 2 and calls - logins >= 20
