@@ -3,7 +3,8 @@ connection, and is stopped at once if the probe gets no answer either (Neo4j fro
 
 A slow statement and a frozen server look the same from its own connection, so a short statement
 timeout would fail slow but healthy work (a cold plan of a large statement takes seconds). The probe
-tells them apart: a healthy Neo4j answers `RETURN 1` in milliseconds while it works on the other.
+tells them apart: a healthy Neo4j answers `RETURN 1` in milliseconds while it works on the other, and
+any answer counts, an error included; only no answer (a timeout, no connection) is an outage.
 One probe at a time serves every silent statement of the process.
 """
 
@@ -62,6 +63,10 @@ class Liveness:
                 self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
             ):
                 await (await session.run("RETURN 1")).consume()
-        except (TimeoutError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+        except neo4j.exceptions.Neo4jError:
+            # An error is an answer: Neo4j is there (e.g. its transaction memory is full while it works on
+            # the other statements). Cutting every silent statement then failed requests that were only slow.
+            return True
+        except (TimeoutError, neo4j.exceptions.DriverError, OSError):
             return False
         return True

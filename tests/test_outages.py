@@ -193,3 +193,18 @@ async def test_a_mutation_runs_under_the_longer_write_deadline(
     assert answers[30.0].json()["data"] == {"upsertProviderBundle": {"changed": False}}
     assert answers[0.5].status_code == 504
     assert answers[0.5].json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
+
+
+async def test_a_neo4j_that_answers_with_an_error_is_alive(database: Database) -> None:
+    from resolvers.liveness import Liveness
+
+    # given a probe whose statement Neo4j refuses (no such database: an answer, not silence)
+    refused = Liveness(database.driver, database="no-such-database", probe_timeout_s=5.0)
+    unreachable_driver = neo4j.AsyncGraphDatabase.driver(f"bolt://127.0.0.1:{_free_port()}", auth=None)
+    unreachable = Liveness(unreachable_driver, probe_timeout_s=5.0)
+    try:
+        # when each probes; then the one that got an error says Neo4j answers, the unreachable one does not
+        assert await refused.answers() is True
+        assert await unreachable.answers() is False
+    finally:
+        await unreachable_driver.close()
