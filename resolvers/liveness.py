@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import neo4j
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,6 +70,8 @@ class Liveness:
             # An error is an answer: Neo4j is there (e.g. its transaction memory is full while it works on
             # the other statements). Cutting every silent statement then failed requests that were only slow.
             return True
-        except (TimeoutError, neo4j.exceptions.DriverError, OSError):
+        except (TimeoutError, neo4j.exceptions.DriverError, OSError) as error:
+            # Every silent read of the process is cut on this: say what the probe saw.
+            log.warning("Neo4j did not answer a liveness probe: %s", type(error).__name__)
             return False
         return True
