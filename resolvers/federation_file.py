@@ -36,12 +36,18 @@ def _url(value: str) -> str:
 
 # Visibility of what a service offers: shared, or private to the projects linked to it.
 _SHARED = "true: any project may use the {0} (public); false: private, usable only by the projects linked to it."
-_VERSION = re.compile(r"^\d+(\.\d+)*$")
+# ASCII digits only, matched whole: Cypher's toInteger() reads neither other digits nor a trailing newline.
+_DOTTED_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
+
+
+def is_dotted_version(value: str) -> bool:
+    """A dotted version (12.4, 550.54.15), as the version comparisons in Cypher read them part by part."""
+    return _DOTTED_VERSION.fullmatch(value) is not None
 
 
 def _version(value: str | None) -> str | None:
     """A dotted version (12.4, 550.54.15): compared part by part as numbers, so it must be one."""
-    if value is not None and not _VERSION.match(value):
+    if value is not None and not is_dotted_version(value):
         raise ValueError(f"{value!r} is not a dotted version such as 12.4")
     return value
 

@@ -15,6 +15,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, get_object
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from resolvers.errors import Refusal
+from resolvers.federation_file import is_dotted_version
 from resolvers.kinds import KINDS
 from schema.enums import ProviderStatus, ProviderType, QuotaKind
 
@@ -41,7 +42,6 @@ DURATION = strawberry.scalar(
 # A filter field holding a dotted version (12.4, 550.54.15): compared part by part as numbers in Cypher,
 # where anything else would silently match nothing, so it is refused naming the field instead.
 DOTTED_VERSION = {"dotted_version": True}
-_DOTTED = re.compile(r"^\d+(\.\d+)*$")
 
 
 # The `where` argument of every nested list (the root lists say the same in `schema/root.py`).
@@ -334,7 +334,7 @@ def _from_input(cls: type, value: Mapping[str, Any], context: InputContext) -> F
     where: dict[str, Any] = {}
     for name, raw in value.items():
         python_name, enum, nested, dotted = plan[name]
-        if dotted and raw is not None and not _DOTTED.match(raw):
+        if dotted and raw is not None and not is_dotted_version(raw):
             raise Refusal(f"where.{name}", f"{raw!r} is not a dotted version of numbers, e.g. 12.4")
         if raw is None:
             kwargs[python_name] = None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from resolvers.errors import Refusal
+from resolvers.federation_file import is_dotted_version
 from resolvers.placement import PLACEMENTS_BY_USER_GROUP, request_parameter
 from schema.filters import Duration
 from schema.node import Info, bind, build
@@ -138,7 +139,7 @@ class DeploymentRequest:
             raise Refusal("request.instances", "must be at least 1")
         for name in ("cuda_version_min", "gpu_driver_version_min"):
             value = getattr(self, name)
-            if value is not None and not all(part.isdigit() for part in value.split(".")):
+            if value is not None and not is_dotted_version(value):
                 raise Refusal(f"request.{_camel(name)}", "must be a dotted version of numbers, e.g. 12.4")
         values = {_camel(f.name): getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
         return request_parameter({**values, "orderBy": order_by.value})

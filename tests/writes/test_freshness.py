@@ -215,7 +215,7 @@ async def test_a_version_filter_that_is_no_version_is_refused_naming_the_field(
     nested = f"""query($v: String!) {{ providers {{ nodes {{ regions {{ computeServices {{
       images(where: {{{field}: $v}}) {{ name }} }} }} }} }} }}"""
     for query in (root, nested):
-        for bad in ("12.x", "twelve", "12.", ".4", "12..4", ""):
+        for bad in ("12.x", "twelve", "12.", ".4", "12..4", "", "12\n", "\u0661\u0662"):
             [error] = await ask_for_errors(client, query, {"v": bad}, token=issuer.admin)
 
             # then it is refused, naming the filter's field and the value
