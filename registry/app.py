@@ -324,6 +324,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         field_suggestions=settings.field_suggestions_enabled,
         stored_scalar_shortcut=settings.stored_scalar_shortcut,
         compiled_reads=settings.compiled_reads,
+        answers_from_rows=settings.answers_from_rows,
         write_deadline_s=settings.write_deadline_s,
     )
     explorer = Explorer(settings, schema._schema) if settings.graphiql_enabled else None

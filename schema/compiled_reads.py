@@ -5,9 +5,13 @@ and arguments resolved as the executor itself resolves them) is planned against 
 every field a walk answers becomes a subquery of one statement running that walk's own Cypher
 (`Walk.cypher`: its match, filters, order, visibility and projection) for the keys the statement makes
 from the rows of the read above it; every root list, `PageQuery.cypher`. The statement returns, per
-read, the keys and rows its resolver's loader would have read; they are primed into the request's
-loaders (and page answers), so the resolvers then answer from memory, and graphql-core completes the
-answer as always (null propagation, error paths, aliases, limits: unchanged).
+read, the keys and rows its resolver's loader would have read.
+
+When the plan knows how every selected field is answered, the answer is built straight from those rows
+(`schema/fast_answers.py`: no resolver, no per-field step of graphql-core), and returned only if it
+has no error. Otherwise (or when that meets anything it cannot answer exactly) the rows are primed
+into the request's loaders (and page answers), the resolvers answer from memory, and graphql-core
+completes the answer as always (null propagation, error paths, aliases, limits: unchanged).
 
 The plan is made once per shape of request (`plan`: the operation, what its variables decide about
 the selection) and cached; each request only binds it to its own values (arguments, keys, loaders).
@@ -53,6 +57,7 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import get_object_definition
 
 from resolvers import catalogue
+from resolvers.catalogue import Page
 from resolvers.context import RequestContext
 from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze
 from resolvers.errors import Refusal
@@ -61,9 +66,10 @@ from resolvers.kinds import KINDS
 from resolvers.walks import NESTED_LIST_MAX, Walk
 from resolvers.walks import by_id as by_id_walk
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
+from schema import fast_answers as fast
 from schema.errors import ErrorCode, failure_code
-from schema.execution import FederationExecution
-from schema.node import BOUND
+from schema.execution import FederationExecution, computed_scalar, stored_read
+from schema.node import BOUND, BUILDERS
 from schema.pagination import page_arguments
 from schema.parse_cache import CACHED_QUERY_MAX_CHARS
 from schema.read_plan import FIELD_COMPILERS, FIELD_READS, NO_READS, ByWalk, FieldCompiler, Part
@@ -151,6 +157,8 @@ class _Binding:
         self.context = context
         self.params: dict[str, Any] = {"base": context.params}
         self.planned = _Planned()
+        # What each site read: its read's index, and its root key (a lookup) or page query (a root list).
+        self.reads: dict[object, tuple[int, Any]] = {}
 
     def next(self, values: dict[str, Any]) -> int:
         index = len(self.params) - 1
@@ -261,6 +269,7 @@ class _WalkSite:
             key = f"{{project: {self.project}, {reach.pair_with}: {self.path}.uid}}"
         context = binding.context
         index = binding.next(values_param)
+        binding.reads[self] = (index, root_key)
         text = self.texts.get((where_clause, index))
         if text is None:  # the plan's properties are its key's: the text depends on these two only
             if len(self.texts) >= PLANS_CACHED:
@@ -268,16 +277,18 @@ class _WalkSite:
             text = self.texts[where_clause, index] = _own_parameter(
                 walk.cypher(where_clause, context.properties), index
             )
-        loader = context.loader(walk, where)
 
+        # The loader is made only when the resolvers will run (an answer made from the rows needs none).
         def deliver(value: Any) -> None:
+            loader = context.loader(walk, where)
             found = {freeze(k): rows for k, rows in value["found"]}
             for k in value["keys"]:
                 frozen = freeze(k)
                 loader.prime_rows(frozen, found.get(frozen, []))
 
         def fail(error: Exception) -> None:
-            loader.prime(freeze(root_key), error)  # type: ignore[arg-type]  # an error fails that load only
+            # an error fails that load only
+            context.loader(walk, where).prime(freeze(root_key), error)  # type: ignore[arg-type]
 
         binding.planned.add(ReadShape(index, text, parent, key), deliver, fail)
         for child in self.children:
@@ -377,6 +388,7 @@ class _RootSite:
             return None
         answer_key = catalogue.page_answer_key(**arguments, with_total=with_total)
         index = binding.next(query.params)
+        binding.reads[self] = (index, query)
         cypher = query.cypher(binding.context.properties, with_total=with_total)
         batcher = binding.context.batcher
 
@@ -393,95 +405,230 @@ class _RootSite:
 
 
 class Planner:
-    """Plans one operation into its sites (the executor's own field collection)."""
+    """Plans one operation into its sites (the executor's own field collection), and into the answer
+    built straight from the statement's rows when every field it selects is one the plan knows
+    (`schema/fast_answers.py`; None when one is not)."""
 
     def __init__(self, executor: Any) -> None:
         self.executor = executor
         self.schema: GraphQLSchema = executor.schema
         self.labels = _type_labels()
 
-    def root(self, root_type: GraphQLObjectType, grouped: dict[str, Any]) -> list[_Site]:
+    def root(
+        self, root_type: GraphQLObjectType, grouped: dict[str, Any]
+    ) -> tuple[list[_Site], fast.ObjectAnswer | None]:
         sites: list[_Site] = []
-        for details in grouped.values():
+        answers: list[tuple[str, fast.FieldAnswer]] | None = []
+        for response_name, details in grouped.items():
             name = details[0].node.name.value
-            if not name.startswith("__"):
-                sites.append(self._root_field(root_type, root_type.fields[name], name, details))
-        return sites
+            if name == "__typename":
+                answers = _with(answers, response_name, fast.constant(root_type.name))
+            elif name.startswith("__"):  # introspection
+                answers = None
+            else:
+                site, answer = self._root_field(root_type, root_type.fields[name], name, details)
+                sites.append(site)
+                answers = _with(answers, response_name, answer)
+        return sites, None if answers is None else fast.object_answer(root_type, None, answers, builds=False)
 
-    def _root_field(self, root_type: GraphQLObjectType, field_def: GraphQLField, name: str, details: Any) -> _Site:
+    def _root_field(
+        self, root_type: GraphQLObjectType, field_def: GraphQLField, name: str, details: Any
+    ) -> tuple[_Site, fast.FieldAnswer | None]:
         named = get_named_type(field_def.type)
         label = self.labels.get(named.name.removesuffix("Connection"))
         page = lookup = by_id = None
+        answer: fast.FieldAnswer | None = None
+        fields: list[tuple[str, fast.PageAnswer]] | None = None
+        inner: fast.ObjectAnswer | None = None
+        compiler = FIELD_COMPILERS.get((root_type.name, name))
+        arguments = _Arguments(field_def, details[0].node)
         if named.name.endswith("Connection") and label is not None:
             assert isinstance(named, GraphQLObjectType)
             with_total = _selects_total(details[0].node.selection_set, self.executor.fragment_definitions)
-            below = [site for node_type, node_details in self._connection_nodes(named, details)
-                     for site in self._children(node_type, node_details, "row", None)]  # fmt: skip
+            below, fields = self._connection(named, details)
             page = (with_total, below)
         elif name == "userGroup":
-            lookup = self._lookup(USER_GROUP_BY_NAME_AT_ISSUER, root_type, name, named, details)
+            lookup, inner = self._lookup(USER_GROUP_BY_NAME_AT_ISSUER, root_type, name, named, details)
         elif label is not None and KINDS[label].root:
-            by_id = self._lookup(by_id_walk(label), root_type, name, named, details)
-        compiler = FIELD_COMPILERS.get((root_type.name, name))
-        arguments = _Arguments(field_def, details[0].node)
-        return _RootSite(root_type.name, name, arguments, label, page, lookup, by_id, compiler)
+            by_id, inner = self._lookup(by_id_walk(label), root_type, name, named, details)
+        site = _RootSite(root_type.name, name, arguments, label, page, lookup, by_id, compiler)
+        if compiler is None and not _directed(details):
+            if page is not None and fields is not None:
+                answer = fast.paged(site, fields)
+            elif (lookup or by_id) is not None and inner is not None:
+                answer = fast.looked_up(lookup or by_id, field_def, inner)
+        return site, answer
 
     def _lookup(self, walk: Walk, root_type: GraphQLObjectType, name: str, named: GraphQLNamedType,
-                details: Any) -> _WalkSite:  # fmt: skip
-        below = [site for object_type in self._object_types(named)
-                 for site in self._children(object_type, details, "row", None)]  # fmt: skip
-        return _WalkSite(root_type.name, name, ByWalk(walk), None, children=below)
+                details: Any) -> tuple[_WalkSite, fast.ObjectAnswer | None]:  # fmt: skip
+        below, inner = self._below(named, details, "row", None, walk.builds)
+        return _WalkSite(root_type.name, name, ByWalk(walk), None, children=below), inner
 
-    def _connection_nodes(self, connection: GraphQLObjectType, details: Any) -> list[tuple[GraphQLObjectType, Any]]:
-        """The node selections of a page: `nodes { … }` and `edges { node { … } }`."""
-        found = []
-        for sub in self.executor.collect_subfields(connection, details).grouped_field_set.values():
+    def _connection(
+        self, connection: GraphQLObjectType, details: Any
+    ) -> tuple[list[_Site], list[tuple[str, fast.PageAnswer]] | None]:
+        """A page's sites (below its nodes: `nodes { … }` and `edges { node { … } }`) and its answer's fields."""
+        sites: list[_Site] = []
+        fields: list[tuple[str, fast.PageAnswer]] | None = []
+        for response_name, sub in self.executor.collect_subfields(connection, details).grouped_field_set.items():
             name = sub[0].node.name.value
+            below: Any = None
             if name == "nodes":
-                found.append((cast("GraphQLObjectType", get_named_type(connection.fields[name].type)), sub))
+                found, below = self._below(get_named_type(connection.fields[name].type), sub, "row", None)
+                sites.extend(found)
             elif name == "edges":
                 edge = cast("GraphQLObjectType", get_named_type(connection.fields[name].type))
-                for inner in self.executor.collect_subfields(edge, sub).grouped_field_set.values():
-                    if inner[0].node.name.value == "node":
-                        found.append((cast("GraphQLObjectType", get_named_type(edge.fields["node"].type)), inner))
-        return found
+                edge_fields: list[tuple[str, str]] | None = []
+                node: fast.ObjectAnswer | None = None
+                for inner_name, inner in self.executor.collect_subfields(edge, sub).grouped_field_set.items():
+                    field_name = inner[0].node.name.value
+                    if field_name == "node":
+                        found, node = self._below(get_named_type(edge.fields["node"].type), inner, "row", None)
+                        sites.extend(found)
+                        edge_fields = edge_fields if node is not None else None
+                    edge_fields = _with(edge_fields, inner_name, field_name, _directed(inner))
+                below = None if edge_fields is None else (edge_fields, node)
+            elif name == "pageInfo":
+                page_info = cast("GraphQLObjectType", get_named_type(connection.fields[name].type))
+                grouped = self.executor.collect_subfields(page_info, sub).grouped_field_set
+                below = [(alias, inner[0].node.name.value) for alias, inner in grouped.items()]
+                below = None if any(_directed(inner) for inner in grouped.values()) else below
+            answer = None if _directed(sub) else fast.page_field(connection, name, below)
+            fields = _with(fields, response_name, answer)
+        return sites, fields
 
     def _object_types(self, named: GraphQLNamedType) -> Sequence[GraphQLObjectType]:
         if is_abstract_type(named):
             return self.schema.get_possible_types(named)  # type: ignore[arg-type]
         return [named] if isinstance(named, GraphQLObjectType) else []
 
-    def _children(self, object_type: GraphQLObjectType, details: Any, path: str, project: str | None) -> list[_Site]:
-        """The sites below the objects at `path` of a read's rows (seen by `project`) of the type `object_type`."""
+    def _below(
+        self, named: GraphQLNamedType, details: Any, path: str, project: str | None, built_as: str | None = None
+    ) -> tuple[list[_Site], fast.ObjectAnswer | None]:
+        """The sites below objects of the (possibly abstract) type `named`, and their answer. `built_as`:
+        the label whose builder makes them from their rows, as their resolver does (default: their type's;
+        a type with no label of its own, a resolver's wrapper, is not built)."""
         sites: list[_Site] = []
-        grouped = self.executor.collect_subfields(object_type, details).grouped_field_set
-        for sub in grouped.values():
+        answers: dict[type, fast.ObjectAnswer] | None = {}
+        build = BUILDERS.get(built_as or self.labels.get(named.name, "")) if named.name in self.labels else None
+        for object_type in self._object_types(named):
+            found, answer = self._children(object_type, details, path, project, build)
+            sites.extend(found)
+            origin = _origin(object_type)
+            if answers is not None and answer is not None and origin is not None:
+                answers[origin] = answer
+            else:
+                answers = None
+        if answers is None or not answers:
+            return sites, None
+        if isinstance(named, GraphQLObjectType):
+            return sites, next(iter(answers.values()))
+        return sites, fast.AbstractAnswer(build, answers) if build is not None else None
+
+    def _children(
+        self, object_type: GraphQLObjectType, details: Any, path: str, project: str | None, build: fast.Build | None
+    ) -> tuple[list[_Site], fast.ObjectAnswer | None]:
+        """The sites below the objects at `path` of a read's rows (seen by `project`) of the type
+        `object_type`, and the objects' answer (None: a field the fast path does not know)."""
+        sites: list[_Site] = []
+        answers: list[tuple[str, fast.FieldAnswer]] | None = []
+        builds = False
+        collected = self.executor.collect_subfields(object_type, details)
+        if collected.new_defer_usages:
+            answers = None
+        for response_name, sub in collected.grouped_field_set.items():
             name = sub[0].node.name.value
+            if name == "__typename":
+                answers = _with(answers, response_name, fast.constant(object_type.name))
+                continue
             if name.startswith("__"):
+                answers = None
                 continue
             field_def = object_type.fields[name]
             named = get_named_type(field_def.type)
             reach = FIELD_READS.get((object_type.name, name))
+            answer: fast.FieldAnswer | None = None
             if isinstance(reach, Part):
-                inner = path if reach.key is None else f"{path}.{reach.key}"
-                for object_type_inner in self._object_types(named):
-                    sites.extend(self._children(object_type_inner, sub, inner, project))
+                inner_path = path if reach.key is None else f"{path}.{reach.key}"
+                found, inner = self._below(named, sub, inner_path, project)
+                sites.extend(found)
+                if inner is not None:
+                    answer = fast.part(reach.key, inner)
+                answers = _with(answers, response_name, answer, _directed(sub))
                 continue
             compiler = FIELD_COMPILERS.get((object_type.name, name))
             if reach is None and compiler is None:
-                if _reads_database(object_type, name, field_def):
+                scalar = fast.stored_scalar(object_type, name) or computed_scalar(field_def)
+                if scalar is not None:
+                    answer = fast.stored(scalar)
+                elif _reads_database(object_type, name, field_def):
                     sites.append(_Fallback(object_type.name, name))
+                else:
+                    answer = self._held(field_def, sub)
+                builds = True
+                answers = _with(answers, response_name, answer, _directed(sub))
                 continue
             arguments = _Arguments(field_def, sub[0].node)
             if compiler is not None:
                 sites.append(_OwnSite(object_type.name, name, compiler, arguments, path))
+                answers = None
             elif isinstance(reach, ByWalk):
                 # The rows' project: the key, when the walk sets it; the key's project, when the key pairs with it.
                 below_project = "kr[0]" if reach.sets_project else "kr[0].project" if reach.pair_with else None
-                below = [site for inner_type in self._object_types(named)
-                         for site in self._children(inner_type, sub, "row", below_project)]  # fmt: skip
-                sites.append(_WalkSite(object_type.name, name, reach, arguments, path, project, below))
-        return sites
+                below, inner = self._below(named, sub, "row", below_project, reach.walk.builds)
+                site = _WalkSite(object_type.name, name, reach, arguments, path, project, below)
+                sites.append(site)
+                if inner is not None:
+                    answer = fast.walked(site, reach, field_def, inner)
+                answers = _with(answers, response_name, answer, _directed(sub))
+        if answers is None:
+            return sites, None
+        return sites, fast.object_answer(object_type, build, answers, builds)
+
+    def _held(self, field_def: GraphQLField, details: Any) -> fast.FieldAnswer | None:
+        """The answer of an object (or list) its parent's builder made: stored scalars and such objects only."""
+        read = stored_read(field_def)
+        object_type = get_named_type(field_def.type)
+        if read is None or not isinstance(object_type, GraphQLObjectType) or _directed(details):
+            return None
+        collected = self.executor.collect_subfields(object_type, details)
+        answers: list[tuple[str, fast.FieldAnswer]] | None = [] if not collected.new_defer_usages else None
+        for response_name, sub in collected.grouped_field_set.items():
+            name = sub[0].node.name.value
+            answer: fast.FieldAnswer | None = None
+            if name == "__typename":
+                answer = fast.constant(object_type.name)
+            elif not name.startswith("__"):
+                inner_def = object_type.fields[name]
+                scalar = fast.stored_scalar(object_type, name) or computed_scalar(inner_def)
+                answer = fast.stored(scalar) if scalar is not None else self._held(inner_def, sub)
+            answers = _with(answers, response_name, answer, _directed(sub))
+        if answers is None:
+            return None
+        return fast.held(field_def, read, fast.ObjectAnswer(None, answers, object_type.is_type_of))
+
+
+def _origin(object_type: GraphQLObjectType) -> type | None:
+    """The class whose objects are of this GraphQL type."""
+    definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return getattr(definition, "origin", None)
+
+
+def _with(answers: list[Any] | None, name: str, answer: Any, directed: bool = False) -> list[Any] | None:
+    """The answers so far with one more (None, once one field cannot be answered without graphql-core)."""
+    if answers is None or answer is None or directed:
+        return None
+    answers.append((name, answer))
+    return answers
+
+
+def _directed(details: Any) -> bool:
+    """Whether a field carries a directive besides @skip/@include (which field collection has applied)."""
+    return any(
+        directive.name.value not in ("skip", "include")
+        for detail in details
+        for directive in detail.node.directives or ()
+    )
 
 
 @dataclass(frozen=True)
@@ -492,6 +639,7 @@ class _Plan:
     operation: OperationDefinitionNode
     compilers: tuple[tuple[tuple[str, str], FieldCompiler], ...]
     sites: list[_Site]
+    answer: fast.ObjectAnswer | None  # the answer from the statement's rows (None: graphql-core's)
 
 
 _PLANS: OrderedDict[Hashable, _Plan] = OrderedDict()
@@ -513,21 +661,22 @@ def _plan_key(executor: Any, context: RequestContext) -> Hashable | None:
     return id(executor.schema), id(operation), decided, context.properties, compilers
 
 
-def plan(executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], context: RequestContext) -> list[_Site]:
-    """The operation's sites: from the plan cache, or planned (and cached) now."""
+def plan(executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], context: RequestContext) -> _Plan:
+    """The operation's plan: from the plan cache, or planned (and cached) now."""
     key = _plan_key(executor, context)
     cached = _PLANS.get(key) if key is not None else None
     if cached is not None and cached.schema is executor.schema and cached.operation is executor.operation:
         _PLANS.move_to_end(key)
         PLANS.labels("hit").inc()
-        return cached.sites
+        return cached
     PLANS.labels("miss").inc()
-    sites = Planner(executor).root(root_type, grouped)
+    sites, answer = Planner(executor).root(root_type, grouped)
+    planned = _Plan(executor.schema, executor.operation, tuple(FIELD_COMPILERS.items()), sites, answer)
     if key is not None:
-        _PLANS[key] = _Plan(executor.schema, executor.operation, tuple(FIELD_COMPILERS.items()), sites)
+        _PLANS[key] = planned
         if len(_PLANS) > PLANS_CACHED:
             _PLANS.popitem(last=False)
-    return sites
+    return planned
 
 
 def _own_parameter(cypher: str, index: int) -> str:
@@ -536,9 +685,14 @@ def _own_parameter(cypher: str, index: int) -> str:
 
 
 def _reads_database(object_type: GraphQLObjectType, name: str, field_def: GraphQLField) -> bool:
-    """Whether a field the plan does not know has a resolver that may read (not a stored value)."""
+    """Whether a field the plan does not know has a resolver that may read (not a stored value, nor one
+    its object computes by itself)."""
     definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    return getattr(definition, "base_resolver", None) is not None and (object_type.name, name) not in NO_READS
+    return (
+        getattr(definition, "base_resolver", None) is not None
+        and (object_type.name, name) not in NO_READS
+        and computed_scalar(field_def) is None
+    )
 
 
 def _fallback(type_name: str, name: str) -> None:
@@ -607,35 +761,77 @@ def statement(shapes: tuple[ReadShape, ...]) -> str:
     return f"WITH $base AS base\n{reads}\nRETURN [{values}] AS results"
 
 
+class _Answers:
+    """One request's rows, by the site that read them (`fast_answers.Answering`)."""
+
+    def __init__(self, binding: _Binding, values: Sequence[Any]) -> None:
+        self.reads = binding.reads
+        self.values = values
+        self.by_key: dict[object, dict[Hashable, list[Any]]] = {}
+
+    def _read(self, site: object) -> tuple[int, Any]:
+        read = self.reads.get(site)
+        if read is None:  # the binding made no read for it (arguments its resolver refuses)
+            raise fast.NotFast
+        return read
+
+    def found(self, site: object) -> Mapping[Hashable, list[Any]]:
+        found = self.by_key.get(site)
+        if found is None:
+            index, _ = self._read(site)
+            found = self.by_key[site] = {freeze(k): rows for k, rows in self.values[index]["found"]}
+        return found
+
+    def root_key(self, site: object) -> Any:
+        return self._read(site)[1]
+
+    def page(self, site: object) -> Page:
+        index, query = self._read(site)
+        return fast.page_of(query, self.values[index])
+
+
 async def read_ahead(
-    executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], context: RequestContext
-) -> None:
-    """Plan the operation, send its one statement, and prime what the resolvers will load."""
+    executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], context: RequestContext, answer: bool
+) -> dict[str, Any] | None:
+    """Plan the operation and send its one statement; then answer it from the rows when `answer` is set
+    and the plan knows every field, or else prime what the resolvers will load (and return None)."""
     binding = _Binding(executor, context)
-    for site in plan(executor, root_type, grouped, context):
+    planned_operation = plan(executor, root_type, grouped, context)
+    for site in planned_operation.sites:
         site.bind(binding, None)
     planned = binding.planned
     if not planned.shapes:
-        return
+        return None
     text = statement(tuple(planned.shapes))
     try:
         records = await context.database.read(text, binding.params, counter=context.batcher.counter)
     except Exception as error:
         deadline = DEADLINE.get()
         if deadline is not None and asyncio.get_running_loop().time() >= deadline:
-            return  # past the request's deadline: the resolvers meet it exactly as the general path does
+            return None  # past the request's deadline: the resolvers meet it exactly as the general path does
         if failure_code(error) is not ErrorCode.INTERNAL_SERVER_ERROR:
             # An outage or the deadline: the root fields fail with it, as their first statement would
             # (asking again would only wait for Neo4j again).
             for fail in planned.failures:
                 fail(error)
-            return
+            return None
         # A statement Neo4j refused is the compiler's fault, not the caller's: the resolvers read for
         # themselves (answers stay right; the statement count says it).
         log.warning("compiled read refused; the resolvers read for themselves", exc_info=True)
-        return
-    for deliver, value in zip(planned.deliveries, records[0]["results"], strict=True):
+        return None
+    values = records[0]["results"]
+    if answer and planned_operation.answer is not None:
+        try:
+            answered = planned_operation.answer(None, None, _Answers(binding, values))
+        except fast.NotFast:
+            pass
+        else:
+            fast.ANSWERS.labels("fast").inc()
+            return answered
+    fast.ANSWERS.labels("general").inc()
+    for deliver, value in zip(planned.deliveries, values, strict=True):
         deliver(value)
+    return None
 
 
 class CompiledReads:
@@ -643,6 +839,9 @@ class CompiledReads:
 
     context_value: Any
     operation: Any
+    # Whether an operation whose every field the plan knows is answered from the statement's rows
+    # (`schema/fast_answers.py`) rather than by graphql-core over the primed loaders.
+    answers_from_rows = False
 
     def execute_collected_root_fields(
         self, root_type: GraphQLObjectType, root_value: Any, grouped_field_set: dict[str, Any], serially: bool,
@@ -654,11 +853,19 @@ class CompiledReads:
             return run_root(root_type, root_value, grouped_field_set, serially, new_defer_usages)
 
         async def read_then_run() -> Any:
-            await read_ahead(self, root_type, grouped_field_set, context)
+            answered = await read_ahead(self, root_type, grouped_field_set, context, self.answers_from_rows)
+            if answered is not None:
+                return answered
             result = run_root(root_type, root_value, grouped_field_set, serially, new_defer_usages)
             return await result if isinstance(result, Awaitable) else result
 
         return read_then_run()
+
+
+class AnsweredExecution(CompiledReads, FederationExecution):
+    """Reads in one statement, answered from its rows where the plan knows every field."""
+
+    answers_from_rows = True
 
 
 class CompiledFederationExecution(CompiledReads, FederationExecution):
@@ -670,9 +877,11 @@ class CompiledExecution(CompiledReads, StrawberryGraphQLCoreExecutionContext):
 
 
 def execution_class(
-    *, stored_scalar_shortcut: bool, compiled: bool
+    *, stored_scalar_shortcut: bool, compiled: bool, answers_from_rows: bool = False
 ) -> type[StrawberryGraphQLCoreExecutionContext] | None:
     """The execution context a schema runs operations with (None: Strawberry's own)."""
+    if compiled and answers_from_rows:
+        return AnsweredExecution
     if compiled:
         return CompiledFederationExecution if stored_scalar_shortcut else CompiledExecution
     return FederationExecution if stored_scalar_shortcut else None

@@ -34,24 +34,46 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 # How to read a stored scalar off its object, the type that coerces it, and whether it may be null.
 StoredScalar = tuple[Callable[[Any], Any], GraphQLLeafType, bool]
 
-# What `_complete` returns when graphql-core must complete the field itself.
-_BY_GRAPHQL_CORE = object()
+# What `complete_stored` returns when graphql-core must complete the field itself.
+BY_GRAPHQL_CORE = object()
 
 # Keyed by the schema's own type objects: bounded by the types of the schemas built (one, in a server).
 _STORED_SCALARS: dict[GraphQLObjectType, dict[str, StoredScalar]] = {}
 
 
-def _stored_scalar(field: GraphQLField) -> StoredScalar | None:
-    """How to read the field, when it is a stored scalar: no arguments, no resolver of its own."""
-    leaf = get_nullable_type(field.type)
+def stored_read(field: GraphQLField) -> Callable[[Any], Any] | None:
+    """How to read the field off its object, when it is stored there: no arguments, no resolver of its own."""
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if field.args or not is_leaf_type(leaf) or not getattr(field.resolve, "_is_default", False) or definition is None:
+    if field.args or not getattr(field.resolve, "_is_default", False) or definition is None:
         return None
     # Strawberry's basic resolver is `default_resolver(source, python_name)`, getattr unless configured.
     name = definition.python_name
     default = definition.default_resolver
-    read = attrgetter(name) if default is getattr else (lambda source: default(source, name))
+    return attrgetter(name) if default is getattr else (lambda source: default(source, name))
+
+
+def _stored_scalar(field: GraphQLField) -> StoredScalar | None:
+    """How to read the field, when it is a stored scalar."""
+    leaf = get_nullable_type(field.type)
+    read = stored_read(field) if is_leaf_type(leaf) else None
+    if read is None:
+        return None
     return read, leaf, not is_non_null_type(field.type)  # type: ignore[return-value]
+
+
+def computed_scalar(field: GraphQLField) -> StoredScalar | None:
+    """How to read a scalar its object computes (a plain method, given nothing but the object, e.g. a
+    reason's message), as a stored one is read: None for anything else (async, arguments, the request)."""
+    leaf = get_nullable_type(field.type)
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    resolver = getattr(definition, "base_resolver", None)
+    if field.args or not is_leaf_type(leaf) or resolver is None or resolver.is_async or definition.extensions:  # type: ignore[union-attr]
+        return None
+    own = resolver.self_parameter
+    if own is None or [p.name for p in resolver.signature.parameters.values()] != [own.name]:
+        return None
+    method = resolver.wrapped_func
+    return method, leaf, not is_non_null_type(field.type)  # type: ignore[return-value]
 
 
 def stored_scalars(parent_type: GraphQLObjectType) -> dict[str, StoredScalar]:
@@ -68,18 +90,18 @@ def stored_scalars(parent_type: GraphQLObjectType) -> dict[str, StoredScalar]:
     return found
 
 
-def _complete(scalar: StoredScalar, source: Any) -> Any:
-    """The field's coerced value (None only where the field may be null), or `_BY_GRAPHQL_CORE` when
+def complete_stored(scalar: StoredScalar, source: Any) -> Any:
+    """The field's coerced value (None only where the field may be null), or `BY_GRAPHQL_CORE` when
     graphql-core must complete it: a null it must refuse, a value the type refuses, a missing attribute."""
     read, leaf, nullable = scalar
     try:
         value = read(source)
         if value is None:
-            return None if nullable else _BY_GRAPHQL_CORE
+            return None if nullable else BY_GRAPHQL_CORE
         coerced = leaf.coerce_output_value(value)
     except Exception:  # graphql-core's path raises it again and reports it properly
-        return _BY_GRAPHQL_CORE
-    return _BY_GRAPHQL_CORE if coerced is None or coerced is Undefined else coerced
+        return BY_GRAPHQL_CORE
+    return BY_GRAPHQL_CORE if coerced is None or coerced is Undefined else coerced
 
 
 class FederationExecution(StrawberryGraphQLCoreExecutionContext):
@@ -98,8 +120,8 @@ class FederationExecution(StrawberryGraphQLCoreExecutionContext):
         others: dict[str, Any] = {}  # the fields graphql-core completes, in the query's order
         for response_name, field_details_list in grouped_field_set.items():
             scalar = scalars.get(field_details_list[0].node.name.value)
-            value = _complete(scalar, source_value) if scalar is not None else _BY_GRAPHQL_CORE
-            if value is _BY_GRAPHQL_CORE:
+            value = complete_stored(scalar, source_value) if scalar is not None else BY_GRAPHQL_CORE
+            if value is BY_GRAPHQL_CORE:
                 others[response_name] = field_details_list
             else:
                 results[response_name] = value
@@ -151,8 +173,8 @@ class FederationExecution(StrawberryGraphQLCoreExecutionContext):
                 return None
             values = {}
             for name, scalar in plan:
-                value = _complete(scalar, item)  # type: ignore[arg-type]
-                if value is _BY_GRAPHQL_CORE:
+                value = complete_stored(scalar, item)  # type: ignore[arg-type]
+                if value is BY_GRAPHQL_CORE:
                     return None
                 values[name] = value
             completed.append(values)

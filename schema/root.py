@@ -232,6 +232,7 @@ def build_schema(
     field_suggestions: bool = False,
     stored_scalar_shortcut: bool = True,
     compiled_reads: bool = True,
+    answers_from_rows: bool = True,
     write_deadline_s: float = 120.0,
 ) -> strawberry.Schema:
     """The registry's schema with its guards: depth, aliases, tokens and cost limited, introspection
@@ -241,7 +242,9 @@ def build_schema(
     `stored_scalar_shortcut` completes stored scalars without graphql-core's per-field steps
     (`schema/execution.py`); off, graphql-core completes every field (the answers are the same).
     `compiled_reads` reads each query in one statement before its resolvers run (`schema/compiled_reads.py`);
-    off, the resolvers read level by level (the general path; the answers are the same)."""
+    off, the resolvers read level by level (the general path; the answers are the same).
+    `answers_from_rows` builds a compiled read's answer straight from the statement's rows when its plan
+    knows every field (`schema/fast_answers.py`); off, graphql-core completes it over the primed loaders."""
     # The limits' validation rules are made once, here: the validation cache keys on the rule classes,
     # and the limiter extensions would make new ones for every request (so it would never hit).
     limits: list[type[ASTValidationRule]] = [
@@ -259,7 +262,9 @@ def build_schema(
         config=StrawberryConfig(
             scalar_map={BigInt: BIG_INT, Duration: DURATION}, disable_field_suggestions=not field_suggestions
         ),
-        execution_context_class=execution_class(stored_scalar_shortcut=stored_scalar_shortcut, compiled=compiled_reads),
+        execution_context_class=execution_class(
+            stored_scalar_shortcut=stored_scalar_shortcut, compiled=compiled_reads, answers_from_rows=answers_from_rows
+        ),
         # Factories, not instances: an extension may keep per-operation state.
         extensions=[
             partial(AddValidationRules, limits),

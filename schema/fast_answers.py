@@ -1,0 +1,286 @@
+"""Answers completed straight from the compiled statement's rows, without graphql-core's per-field steps.
+
+The compiled statement (`schema/compiled_reads.py`) has read every row an operation needs. When
+its plan knows how every selected field is answered — a stored scalar of an object built from its
+row, `__typename`, a part of the row (`Part`), the rows of a walk (`ByWalk`), a root page or
+lookup — the answer is built here in one pass over the rows: the objects are built by the very
+builders the resolvers use (`BUILDERS`), scalars read and coerced as `schema/execution.py` does,
+walk rows found by the keys the resolvers would load (`freeze`d as the loaders key them).
+
+This path only ever returns an answer without errors. Anything it cannot answer exactly — a field the
+plan does not know (a resolver of its own, a field compiler such as placement, introspection), a
+read the binding did not make (arguments the resolver refuses), a null or a value a type refuses,
+a list longer than the nested limit, a missing part — raises `NotFast`, and the general path
+(graphql-core over the primed loaders, no further statement) answers the whole operation instead,
+with GraphQL's own null propagation and error paths. `tests/properties/test_compiled_differential.py`
+checks that both give the same answers for random queries, federations and callers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, Protocol
+
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLObjectType,
+    get_named_type,
+    get_nullable_type,
+    is_non_null_type,
+)
+from prometheus_client import Counter
+
+from resolvers import walks
+from resolvers.catalogue import Page, PageQuery
+from resolvers.db import freeze
+from schema.execution import BY_GRAPHQL_CORE, StoredScalar, complete_stored, stored_scalars
+from schema.read_plan import ByWalk
+
+ANSWERS = Counter(
+    "registry_fast_answers_total",
+    "Compiled read operations answered straight from the statement's rows (fast) or by graphql-core (general).",
+    ["path"],
+)
+
+
+class NotFast(Exception):
+    """This answer needs graphql-core's general path."""
+
+
+class Answering(Protocol):
+    """One request's rows, as the plan's reads found them."""
+
+    def found(self, site: object) -> Mapping[Hashable, list[Any]]:
+        """The rows a site read, by the key its resolver would load (NotFast: it did not read)."""
+        ...
+
+    def root_key(self, site: object) -> Any:
+        """The key a root lookup read (NotFast: it did not read)."""
+        ...
+
+    def page(self, site: object) -> Page:
+        """The page a root list read (NotFast: it did not read)."""
+        ...
+
+
+# A field's value from its object: (the object's row, the project that sees it, the object built
+# from the row (None when it is not built), the request's rows).
+FieldAnswer = Callable[[Any, Any, Any, Answering], Any]
+Build = Callable[[Any], Any]
+
+
+class ObjectAnswer:
+    """An object's selection, field by field in the query's order, from its row; `build`: how its
+    resolver makes the object from the row (None: it is not built, its fields read the row only)."""
+
+    __slots__ = ("build", "check", "fields")
+
+    def __init__(self, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], check: Any) -> None:
+        self.build = build
+        self.fields = tuple(fields)
+        self.check = check  # the type's is_type_of, as graphql-core checks each object
+
+    def __call__(self, row: Any, project: Any, answering: Answering) -> dict[str, Any]:
+        return self.answer(row, project, self.build(row) if self.build is not None else None, answering)
+
+    def answer(self, row: Any, project: Any, built: Any, answering: Answering) -> dict[str, Any]:
+        if self.check is not None and built is not None and self.check(built, None) is not True:
+            raise NotFast
+        return {name: field(row, project, built, answering) for name, field in self.fields}
+
+
+class AbstractAnswer(ObjectAnswer):
+    """Objects of an interface: each answered as the object type its built class is (as Strawberry
+    resolves an interface's type)."""
+
+    __slots__ = ("by_class",)
+
+    def __init__(self, build: Build, by_class: Mapping[type, ObjectAnswer]) -> None:
+        super().__init__(build, (), None)
+        self.by_class = by_class
+
+    def __call__(self, row: Any, project: Any, answering: Answering) -> dict[str, Any]:
+        assert self.build is not None
+        built = self.build(row)
+        concrete = self.by_class.get(type(built))
+        if concrete is None:
+            raise NotFast
+        return concrete.answer(row, project, built, answering)
+
+
+def stored(scalar: StoredScalar) -> FieldAnswer:
+    """A stored scalar, read and coerced as `schema/execution.py` completes it."""
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        value = complete_stored(scalar, built)
+        if value is BY_GRAPHQL_CORE:
+            raise NotFast
+        return value
+
+    return answer
+
+
+def stored_scalar(object_type: GraphQLObjectType, name: str) -> StoredScalar | None:
+    return stored_scalars(object_type).get(name)
+
+
+def constant(value: str) -> FieldAnswer:
+    """`__typename`: the object type's name."""
+    return lambda row, project, built, answering: value
+
+
+def object_answer(
+    object_type: GraphQLObjectType, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], builds: bool
+) -> ObjectAnswer | None:
+    """An object type's answer; `builds`: some field reads the object built from the row. None: it
+    cannot be built (a wrapper a resolver makes, e.g. a project's view of a region, has no stored scalar)."""
+    if builds and build is None:
+        return None
+    return ObjectAnswer(build if builds else None, fields, object_type.is_type_of if builds else None)
+
+
+def held(field: GraphQLField, read: Callable[[Any], Any], inner: ObjectAnswer) -> FieldAnswer:
+    """An object (or a list of them) its parent's builder made and holds (a placement's flavors)."""
+    many = isinstance(get_nullable_type(field.type), GraphQLList)
+    nullable = not is_non_null_type(field.type)
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        value = read(built)
+        if value is None:
+            if nullable:
+                return None
+            raise NotFast
+        if not many:
+            return inner.answer(None, None, value, answering)
+        if type(value) is not list or None in value:  # graphql-core reports what is wrong with it
+            raise NotFast
+        return [inner.answer(None, None, item, answering) for item in value]
+
+    return answer
+
+
+def part(key: str | None, inner: ObjectAnswer) -> FieldAnswer:
+    """An object built from the row itself (key None) or from the row's `key`."""
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        sub = row if key is None else row.get(key)
+        if sub is None:  # its builder would fail on it: the general path reports how
+            raise NotFast
+        return inner(sub, project, answering)
+
+    return answer
+
+
+def walked(site: object, reach: ByWalk, field: GraphQLField, inner: ObjectAnswer) -> FieldAnswer:
+    """The rows a walk reached from the object's key (a list, or the first row)."""
+    many = isinstance(get_nullable_type(field.type), GraphQLList)
+    nullable = not is_non_null_type(field.type)
+    pair_with = reach.pair_with
+    sets_project = reach.sets_project
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        uid = row.get("uid")
+        if uid is None:
+            raise NotFast
+        key = uid if pair_with is None else freeze({"project": project, pair_with: uid})
+        rows = answering.found(site).get(key, ())
+        if len(rows) > walks.NESTED_LIST_MAX:  # its loader refuses it, naming the field (read now, as it does)
+            raise NotFast
+        # The project its rows are seen by: this key, when the walk sets it; the key's, when it pairs.
+        below = key if sets_project else project if pair_with is not None else None
+        if many:
+            return [inner(r, below, answering) for r in rows]
+        if rows:
+            return inner(rows[0], below, answering)
+        if nullable:
+            return None
+        raise NotFast
+
+    return answer
+
+
+def looked_up(site: object, field: GraphQLField, inner: ObjectAnswer) -> FieldAnswer:
+    """A root lookup (by id, a user group by name): the first row read for its key, or null."""
+    nullable = not is_non_null_type(field.type)
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        rows = answering.found(site).get(freeze(answering.root_key(site)), ())
+        if rows:
+            return inner(rows[0], None, answering)
+        if nullable:
+            return None
+        raise NotFast
+
+    return answer
+
+
+# A root page's connection: what each of its fields is, from the page.
+PageAnswer = Callable[[Page, Answering], Any]
+
+
+def paged(site: object, fields: Sequence[tuple[str, PageAnswer]]) -> FieldAnswer:
+    answers = tuple(fields)
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        page = answering.page(site)
+        return {name: field(page, answering) for name, field in answers}
+
+    return answer
+
+
+def page_field(connection: GraphQLObjectType, name: str, below: Any) -> PageAnswer | None:
+    """One field of a page's connection; `below`: its sub-selection's answer (the node's object answer;
+    the page info's fields and the edge's, as (response name, field name)). None: not a field this path
+    knows, or a sub-selection it cannot answer."""
+    if name == "__typename":
+        type_name = connection.name
+        return lambda page, answering: type_name
+    if name == "totalCount":
+        return lambda page, answering: page.total
+    if name == "nodes":
+        node: ObjectAnswer | None = below
+        if node is None:
+            return None
+        return lambda page, answering: [node(r, None, answering) for r in page.rows]
+    if name == "pageInfo":
+        info: Sequence[tuple[str, str]] | None = below
+        if info is None:
+            return None
+
+        def page_info(page: Page, answering: Answering) -> dict[str, Any]:
+            values = {
+                "hasNextPage": page.has_next,
+                "endCursor": page.cursors[-1] if page.cursors else None,
+                "__typename": get_named_type(connection.fields["pageInfo"].type).name,
+            }
+            return {alias: values[field] for alias, field in info}
+
+        return page_info
+    if name == "edges":
+        edge: tuple[Sequence[tuple[str, str]], ObjectAnswer | None] | None = below
+        if edge is None:
+            return None
+        edge_fields, edge_node = edge
+        edge_type = get_named_type(connection.fields["edges"].type).name
+
+        def edges(page: Page, answering: Answering) -> list[dict[str, Any]]:
+            out = []
+            for r, cursor in zip(page.rows, page.cursors, strict=True):
+                item: dict[str, Any] = {}
+                for alias, field in edge_fields:
+                    if field == "node":
+                        assert edge_node is not None
+                        item[alias] = edge_node(r, None, answering)
+                    else:
+                        item[alias] = cursor if field == "cursor" else edge_type
+                out.append(item)
+            return out
+
+        return edges
+    return None
+
+
+def page_of(query: PageQuery, value: Mapping[str, Any]) -> Page:
+    """The page a root list's read returned, as its resolver makes it."""
+    return query.page(value["found"][0][1], value["total"])
