@@ -9,7 +9,6 @@ from typing import Any
 
 from resolvers.db import Database, Record, StatementBatcher, freeze, today
 from resolvers.documents import DocumentStore
-from resolvers.projection import properties_for
 from resolvers.visibility import Scope
 from resolvers.walks import Walk, WalkLoader
 
@@ -47,9 +46,9 @@ class RequestContext:
         """Who is writing, as nodes record it: subject@issuer of the caller's token."""
         return f"{self.scope.subject}@{self.scope.token_issuer}"
 
-    def select(self, names: set[str]) -> None:
-        """Walks of this request return only the properties behind these field names."""
-        self.properties = properties_for(names)
+    def select(self, properties: tuple[str, ...]) -> None:
+        """Walks of this request return only these stored properties (`projection.properties_for`)."""
+        self.properties = properties
 
     def loader(self, walk: Walk, where: Mapping[str, Any] | None = None) -> WalkLoader:
         """The request's loader for this walk and filter (created on first use)."""

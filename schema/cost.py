@@ -43,6 +43,7 @@ from strawberry.types import ExecutionResult
 from resolvers.catalogue import DEFAULT_PAGE_SIZE
 from resolvers.walks import NESTED_LIST_MAX
 from schema.errors import ErrorCode
+from schema.parse_cache import DocumentMemo
 from schema.refusals import REQUEST_ID, log
 
 NESTED_LIST_SIZE = NESTED_LIST_MAX
@@ -155,6 +156,9 @@ def query_cost(schema: GraphQLSchema, document: Any, operation_name: str | None,
     return QueryCost(schema, fragments, variables).of_operation(operation)
 
 
+_COSTS = DocumentMemo()  # per document, operation and the whole numbers among its variables
+
+
 class CostLimit(SchemaExtension):
     """Refuses an operation over the limit before it executes; reports every operation's cost."""
 
@@ -168,8 +172,14 @@ class CostLimit(SchemaExtension):
         if document is not None and context.result is None:
             # The name the request gave: Strawberry's `operation_name` falls back to the first operation's.
             named = getattr(context, "_provided_operation_name", context.operation_name)
+            schema = context.schema._schema
+            variables = context.variables or {}
+            # The cost reads variables only as `first`: whole numbers; any other value counts alike.
+            numbers = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
             try:
-                self.cost = query_cost(context.schema._schema, document, named, context.variables or {})
+                self.cost = _COSTS.get(
+                    document, (id(schema), named, numbers), lambda: query_cost(schema, document, named, variables)
+                )
             except GraphQLError as error:  # graphql-core would run the first of several unnamed operations
                 context.result = ExecutionResult(data=None, errors=[error])
             else:

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Annotated, Any
 
 import strawberry
-from graphql import ASTValidationRule, FragmentDefinitionNode, OperationDefinitionNode
+from graphql import ASTValidationRule, DocumentNode, FragmentDefinitionNode, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -32,7 +32,7 @@ from resolvers import catalogue
 from resolvers.context import RequestContext
 from resolvers.db import allow_until
 from resolvers.kinds import KINDS
-from resolvers.projection import selected_names
+from resolvers.projection import properties_for, selected_names
 from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
 from schema.compiled_reads import execution_class
@@ -45,7 +45,7 @@ from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
 from schema.pagination import Connection, connection_of, page_arguments, sort_input
-from schema.parse_cache import BoundedParserCache, BoundedValidationCache
+from schema.parse_cache import BoundedParserCache, BoundedValidationCache, DocumentMemo
 from schema.quota import BIG_INT, BigInt
 from schema.refusals import FederationSchema, Introspection, IntrospectionPolicy
 from schema.request_record import RecordOperation
@@ -209,17 +209,28 @@ class SelectProperties(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
         context = execution.context
-        if execution.graphql_document is not None and isinstance(context, RequestContext):
-            definitions = execution.graphql_document.definitions
-            fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+        document = execution.graphql_document
+        if document is not None and isinstance(context, RequestContext):
             wanted = execution.operation_name
-            for operation in definitions:
-                if isinstance(operation, OperationDefinitionNode) and (
-                    wanted is None or (operation.name is not None and operation.name.value == wanted)
-                ):
-                    context.select(selected_names(operation, fragments))
-                    break
+            properties = _PROPERTIES.get(document, wanted, lambda: _properties_of(document, wanted))
+            if properties is not None:
+                context.select(properties)
         yield
+
+
+_PROPERTIES = DocumentMemo()  # per document and operation name
+
+
+def _properties_of(document: DocumentNode, wanted: str | None) -> tuple[str, ...] | None:
+    """The stored properties behind the field names the operation `wanted` selects, through its
+    fragments (None: no such operation)."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    for operation in document.definitions:
+        if isinstance(operation, OperationDefinitionNode) and (
+            wanted is None or (operation.name is not None and operation.name.value == wanted)
+        ):
+            return properties_for(selected_names(operation, fragments))
+    return None
 
 
 def build_schema(
