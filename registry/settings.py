@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     compiled_reads: bool = Field(
         True, description="Read each query in one Cypher statement before its resolvers run (same answers)."
     )
+    tune_garbage_collector: bool = Field(
+        True,
+        description="At start, move the objects that live as long as the process out of Python's cyclic garbage "
+        "collector's sight (gc.freeze) and collect young objects every 10,000 allocations rather than 700.",
+    )
     answers_from_rows: bool = Field(
         True,
         description="Build a compiled read's answer straight from its statement's rows when the plan knows every "
