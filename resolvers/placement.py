@@ -268,6 +268,19 @@ _ORDER = (
     " placement.computeService.endpoint] END, placement.rank"
 )
 
+# What a placement row returns of its nodes: only the stored properties the query names
+# (`projection.project` narrows each `v {.*}` by the label of `v`), like every other walk's row. The
+# fragment itself keeps whole nodes, as its arithmetic reads them; at the egi scale returning them whole
+# sent ~300,000 characters for an answer of ~20,000.
+_PLACED_NODES = (("sla", "SLA"), ("project", "Project"), ("provider", "Provider"), ("region", "Region"),
+                 ("computeService", "ComputeService"))  # fmt: skip
+_PLACEMENT_ROW = (
+    "placement {.*, "
+    + "".join(f"{part}: [placed_{part} IN [placement.{part}] | placed_{part} {{.*}}][0], " for part, _ in _PLACED_NODES)
+    + "flavors: [placed_flavor IN placement.flavors | placed_flavor {.*}], "
+    + "images: [placed_image IN placement.images | placed_image {.*}]}"
+)
+
 PLACEMENTS_BY_USER_GROUP = Walk(
     "PlacementsByUserGroup",
     f"""MATCH (g:UserGroup {{uid: key}})
@@ -276,9 +289,14 @@ CALL (g, p) {{
 }}
 WITH p, key, placement, placement.computeService AS n""",
     "ComputeService",
-    row="placement",
+    row=_PLACEMENT_ROW,
     order=_ORDER,
     carry=("placement",),
+    labels=(
+        *((f"placed_{part}", label) for part, label in _PLACED_NODES),
+        ("placed_flavor", "Flavor"),
+        ("placed_image", "Image"),
+    ),
     result="Placement",
     filters=PLACEMENT_FILTERS,
 )
