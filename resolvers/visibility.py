@@ -22,10 +22,16 @@ from resolvers.kinds import KINDS, Visibility
 
 
 def _own_group(group: str) -> str:
-    """`group` is one of the caller's: named in their token, at their issuer."""
+    """`group` is one of the caller's: named in their token, at their issuer.
+
+    The issuer is compared as a property of the group's identity provider, not matched as a node: with
+    the node matched (`{endpoint: …}`) Neo4j looked the provider up by its index and then checked the
+    connection from its side, reading all of its groups' relationships for every row checked (the egi
+    dropdown statement: 10,711 database hits, 6,179 of them there; this way 1,232)."""
     return (
         f"({group}.name IN p.scope.groups"
-        f" AND EXISTS {{ ({group})-[:BELONGS_TO]->(:IdentityProvider {{endpoint: p.scope.issuer}}) }})"
+        f" AND EXISTS {{ ({group})-[:BELONGS_TO]->(vis_idp:IdentityProvider)"
+        " WHERE vis_idp.endpoint = p.scope.issuer })"
     )
 
 
