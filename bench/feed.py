@@ -8,8 +8,8 @@ RSS, Neo4j's peak heap use (JMX, sampled every second), the nodes a no-change re
 much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a few providers, and
 the CPU seconds the first run took in the feeder, the clouds' process and Neo4j (all on the same
 machine: the clouds stand in for remote providers, so their share is not the feeder's). CONCURRENCY
-(default 8) harvests and WRITERS (default 1, as `registry feed`) writes go at once. Prints a table of
-figures and goals, then one JSON line.
+(default 8) harvests and WRITERS (default 2) writes go at once. Prints a table of figures and goals,
+then one JSON line.
 
 The clouds answer as remote providers would, but their CPU is this machine's, which a real
 federation's would not be: so they serve pre-serialised answers. Before the timed runs every provider
@@ -334,7 +334,7 @@ def written(reports: list[dict[str, Any]]) -> int:
 def main() -> int:
     providers = int(os.environ.get("PROVIDERS", "200"))
     concurrency = os.environ.get("CONCURRENCY", "8")
-    writers = os.environ.get("WRITERS", "1")
+    writers = os.environ.get("WRITERS", "2")
     hang_timeout = float(os.environ.get("HANG_TIMEOUT", "20"))
     load_before = round(os.getloadavg()[0], 1)  # the machine is shared: figures are read beside it
     STATE.mkdir(parents=True, exist_ok=True)

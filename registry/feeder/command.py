@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provider", action="append", metavar="NAME", help="only this provider (repeatable)")
     parser.add_argument("--concurrency", type=int, default=4, help="providers harvested at once (default 4)")
     parser.add_argument(
-        "--writers", type=int, default=1, help="providers written at once, each in its own transaction (default 1)"
+        "--writers", type=int, default=2, help="providers written at once, each in its own transaction (default 2)"
     )
     parser.add_argument("--every", metavar="DURATION", help="keep running, harvesting every DURATION (e.g. 15m)")
     parser.add_argument("--metrics-port", type=int, default=9464, help="with --every: /metrics on this port")

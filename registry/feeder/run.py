@@ -4,8 +4,8 @@ report per provider.
 
 A provider any part of which could not be read is NOT written: its last-known data stays as it was
 (a bundle that silently lacked what could not be read would delete it), and the run reports it as
-failed. Up to `writers` providers are written at once (1 by default: on 2 cores two concurrent writes
-took more CPU and time than one, paired at 30 and 40 providers), each in its own transaction: the
+failed. Up to `writers` providers are written at once (2 by default: at 200 providers one writer
+makes the writes, one after another, the bound of the run), each in its own transaction: the
 reconcile takes what providers share (identity providers, groups, SLAs, locations) last and in one
 order, and the driver retries a transaction that lost a deadlock. A dry run writes one at a time (its
 transaction is not the driver's managed one, so a lost deadlock would not be retried).
@@ -300,7 +300,7 @@ async def feed(
     *,
     only: set[str] | None = None,
     concurrency: int = 4,
-    writers: int = 1,
+    writers: int = 2,
     dry_run: bool = False,
     prune: bool = False,
     display: Display | None = None,
