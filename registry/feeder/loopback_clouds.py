@@ -13,6 +13,12 @@ cloud make it misbehave on purpose: `hang` (never answers), `delay` (seconds bef
 `refuse` (401 on every login), `imagesFailAfter` (a 500 for a page that would take a listing past that
 many images), `flavorAccessForbidden` (403 on flavor access lists, as Nova's default policy answers a
 non-admin).
+
+`LoopbackClouds(..., remember=True)` (the benchmark's) keeps each successful read's answer, bytes and
+headers as first sent, per request (method, path, query, the API version asked) and per credentials
+(the cloud, project and user the token stands for), and sends it again for the same request with the
+same credentials, without routing or rendering it anew: the data must not change while it serves
+(and `hits` counts only the first of each).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 GLANCE_PAGE = 20  # images per page unless asked, so that a feeder must follow `next`
 LIMIT_MAX = 1000  # the most a page holds, whatever `limit` asks (Glance's api_limit_max, Nova's max_limit)
@@ -607,14 +614,72 @@ def create_app(clouds: Clouds) -> Starlette:
     return Starlette(routes=routes)
 
 
-class LoopbackClouds:
-    """The app served by uvicorn in a background thread on 127.0.0.1:`port` (0: a free port)."""
+# Request headers an answer depends on besides the token: the API version asked (Nova's microversion).
+_VARYING = (b"openstack-api-version", b"x-openstack-nova-api-version")
 
-    def __init__(self, clouds: Clouds, port: int = 0) -> None:
+
+class RememberedAnswers:
+    """The clouds' app, answering a read it has answered before for the same credentials with the very
+    bytes it sent then. A remote cloud's CPU is not the feeder's: the benchmark's clouds spend theirs
+    once per distinct answer, not once per request. Only what cannot differ is remembered: successful
+    GETs and HEADs of clouds without `faults`, with a token the clouds issued (a login, an error, a
+    Kubernetes read are always answered anew)."""
+
+    def __init__(self, app: ASGIApp, clouds: Clouds) -> None:
+        self.app = app
         self.clouds = clouds
+        self.answers: dict[tuple[Any, ...], tuple[Message, bytes]] = {}
+        self.bodies: dict[bytes, bytes] = {}  # equal bodies kept once (many projects see the same listing)
+
+    def _key(self, scope: Scope) -> tuple[Any, ...] | None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return None
+        headers = dict(scope["headers"])
+        token = self.clouds.tokens.get(headers.get(b"x-auth-token", b"").decode("latin-1"))
+        if token is None:
+            return None
+        cloud = self.clouds.clouds.get(token.cloud)
+        if cloud is None or cloud.get("faults") or not scope["path"].startswith(f"/{token.cloud}/"):
+            return None
+        varying = tuple(headers.get(h) for h in _VARYING)
+        return (scope["method"], scope["path"], scope["query_string"], varying, token.cloud, token.project, token.user)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = self._key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
+        remembered = self.answers.get(key)
+        if remembered is not None:
+            start, body = remembered
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        sent: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            sent.append(message)
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        starts = [m for m in sent if m["type"] == "http.response.start"]
+        if len(starts) == 1 and starts[0]["status"] < 300:
+            body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+            self.answers[key] = (starts[0], self.bodies.setdefault(body, body))
+
+
+class LoopbackClouds:
+    """The app served by uvicorn in a background thread on 127.0.0.1:`port` (0: a free port); with
+    `remember`, answering repeated reads from what it sent before (RememberedAnswers)."""
+
+    def __init__(self, clouds: Clouds, port: int = 0, *, remember: bool = False) -> None:
+        self.clouds = clouds
+        app: ASGIApp = create_app(clouds)
+        if remember:
+            app = RememberedAnswers(app, clouds)
         self._server = uvicorn.Server(
             uvicorn.Config(
-                create_app(clouds),
+                app,
                 host="127.0.0.1",
                 port=port,
                 log_level="warning",

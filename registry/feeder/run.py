@@ -4,7 +4,8 @@ report per provider.
 
 A provider any part of which could not be read is NOT written: its last-known data stays as it was
 (a bundle that silently lacked what could not be read would delete it), and the run reports it as
-failed. Up to `writers` providers are written at once (2 by default), each in its own transaction: the
+failed. Up to `writers` providers are written at once (2 by default: at 200 providers one writer
+makes the writes, one after another, the bound of the run), each in its own transaction: the
 reconcile takes what providers share (identity providers, groups, SLAs, locations) last and in one
 order, and the driver retries a transaction that lost a deadlock. A dry run writes one at a time (its
 transaction is not the driver's managed one, so a lost deadlock would not be retried).

@@ -22,6 +22,8 @@ from urllib.request import getproxies, proxy_bypass_environment  # type: ignore[
 
 import urllib3
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
+from urllib3.connectionpool import HTTPConnectionPool
+from urllib3.util import Url, parse_url
 
 
 def ca_bundle(verify: bool | Path | str) -> str | None:
@@ -79,7 +81,10 @@ class SiteProxy:
 
 
 class SiteRoutes:
-    """Connection pools for one provider's harvest: straight to the host, or through its proxy."""
+    """Connection pools for one provider's harvest: straight to the host, or through its proxy. The
+    route is worked out once per host (scheme, host, port), not per request; a request straight to its
+    host goes to that host's pool without the pool manager's per-request look-up (a redirect is then
+    followed by the pool manager, as before)."""
 
     def __init__(self, verify: bool | Path | str, proxy: SiteProxy | None = None) -> None:
         ca_certs = ca_bundle(verify)
@@ -87,19 +92,36 @@ class SiteRoutes:
         self.proxy = proxy or SiteProxy()
         self.direct = urllib3.PoolManager(**self.tls)
         self.through: dict[str, urllib3.ProxyManager] = {}
+        # (scheme, host, port) -> the manager of its route, and the host's own pool when it is reached directly
+        self.routes: dict[tuple[str, str, int | None], tuple[urllib3.PoolManager, HTTPConnectionPool | None]] = {}
 
-    def pool(self, url: str) -> urllib3.PoolManager:
-        proxy, headers = self.proxy.settings(url)
-        if proxy is None:
-            return self.direct
-        if proxy not in self.through:
-            self.through[proxy] = urllib3.ProxyManager(proxy, proxy_headers=headers, **self.tls)
-        return self.through[proxy]
+    def _route(self, parts: Url) -> tuple[urllib3.PoolManager, HTTPConnectionPool | None]:
+        host = (parts.scheme or "http", parts.host or "", parts.port)
+        route = self.routes.get(host)
+        if route is None:
+            proxy, headers = self.proxy.settings(parts.url)
+            if proxy is None:
+                route = (self.direct, self.direct.connection_from_host(host[1], host[2], host[0]))
+            else:
+                if proxy not in self.through:
+                    self.through[proxy] = urllib3.ProxyManager(proxy, proxy_headers=headers, **self.tls)
+                route = (self.through[proxy], None)
+            self.routes[host] = route
+        return route
 
     def request(self, method: str, url: str, **options: Any) -> urllib3.BaseHTTPResponse:
-        return self.pool(url).request(method, url, **options)
+        parts = parse_url(url)
+        manager, pool = self._route(parts)
+        if pool is None:
+            return manager.request(method, url, **options)
+        response = pool.urlopen(method, parts.request_uri, redirect=False, assert_same_host=False, **options)
+        if response.get_redirect_location():
+            response.drain_conn()
+            return manager.request(method, url, **options)
+        return response
 
     def clear(self) -> None:
+        self.routes.clear()
         self.direct.clear()
         for manager in self.through.values():
             manager.clear()

@@ -4,9 +4,13 @@ target host: a real forward proxy on loopback relays (and counts) what the loopb
 from __future__ import annotations
 
 import base64
+import http.server
+import json
+import threading
 from collections.abc import Iterator
 
 import pytest
+import urllib3
 
 from registry.feeder.kubernetes import harvest_kubernetes
 from registry.feeder.loopback_clouds import LoopbackClouds
@@ -135,3 +139,55 @@ def test_tls_is_verified_as_the_login_verifies_it(monkeypatch: pytest.MonkeyPatc
     assert ca_bundle(False) is None
     assert default is not None and default.endswith(".pem")
     assert SiteRoutes(False, SiteProxy({})).tls == {"cert_reqs": "CERT_NONE", "ca_certs": None}
+
+
+class _Redirecting(http.server.BaseHTTPRequestHandler):
+    """/old answers 301 to /new (on the same host) or 302 to another host's /new; /new answers JSON."""
+
+    other = ""
+
+    def do_GET(self) -> None:  # the name http.server calls
+        if self.path.startswith("/old"):
+            self.send_response(301 if self.path == "/old" else 302)
+            self.send_header("Location", "/new" if self.path == "/old" else f"{self.other}/new")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps({"path": self.path, "host": self.headers["Host"]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+
+def test_the_route_is_worked_out_once_per_host_and_redirects_are_followed() -> None:
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirecting) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    first, second = (f"http://127.0.0.1:{s.server_address[1]}" for s in servers)
+    _Redirecting.other = second
+    asked: list[str] = []
+
+    class Counting(SiteProxy):
+        def settings(self, url: str) -> tuple[str | None, dict[str, str] | None]:
+            asked.append(url)
+            return super().settings(url)
+
+    routes = SiteRoutes(False, Counting({}))
+    retries = urllib3.Retry(total=None, connect=0, read=0, other=0, status=0, redirect=3)
+    try:
+        for _ in range(3):
+            same = routes.request("GET", f"{first}/old", retries=retries, timeout=5)
+            assert json.loads(same.data)["path"] == "/new"
+        across = routes.request("GET", f"{first}/old-host", retries=retries, timeout=5)
+        assert json.loads(across.data)["host"] == second.removeprefix("http://")
+        assert asked == [f"{first}/old"]  # once for the host (a redirect goes the way the request went)
+    finally:
+        routes.clear()
+        for server in servers:
+            server.shutdown()
+            server.server_close()
