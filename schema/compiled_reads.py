@@ -444,7 +444,8 @@ class Planner:
         arguments = _Arguments(field_def, details[0].node)
         if named.name.endswith("Connection") and label is not None:
             assert isinstance(named, GraphQLObjectType)
-            with_total = _selects_total(details[0].node.selection_set, self.executor.fragment_definitions)
+            fragments = self.executor.fragment_definitions  # every node of the (merged) field, as its resolver
+            with_total = any(_selects_total(detail.node.selection_set, fragments) for detail in details)
             below, fields = self._connection(named, details)
             page = (with_total, below)
         elif name == "userGroup":
@@ -701,7 +702,7 @@ def _fallback(type_name: str, name: str) -> None:
 
 
 def _selects_total(selection_set: SelectionSetNode | None, fragments: dict[str, Any]) -> bool:
-    """Whether a page's first selection names `totalCount` (through fragments), as its resolver decides."""
+    """Whether a page's selection names `totalCount` (through fragments), as its resolver decides."""
     if selection_set is None:
         return False
     for selection in selection_set.selections:

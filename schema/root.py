@@ -100,7 +100,8 @@ def _list_field(label: str, node_type: Any, description: str) -> Any:
             **page_arguments(label, where, order_by, first, after),
             params=ctx.params,
             properties=ctx.properties,
-            with_total=_selects(info.selected_fields[0].selections, "totalCount"),
+            # Every node of the field: `flavors { nodes {…} } flavors { totalCount }` is one merged field.
+            with_total=any(_selects(f.selections, "totalCount") for f in info.selected_fields),
         )
         return connection_of(build, page)
 
