@@ -534,6 +534,7 @@ class Planner:
         sites: list[_Site] = []
         answers: list[tuple[str, fast.FieldAnswer]] | None = []
         builds = False
+        reading = fast.row_reading(object_type, build)  # stored scalars read off the row, when they can be
         collected = self.executor.collect_subfields(object_type, details)
         if collected.new_defer_usages:
             answers = None
@@ -559,6 +560,10 @@ class Planner:
                 continue
             compiler = FIELD_COMPILERS.get((object_type.name, name))
             if reach is None and compiler is None:
+                answer = fast.off_row(object_type, name, reading) if reading is not None else None
+                if answer is not None:
+                    answers = _with(answers, response_name, answer, _directed(sub))
+                    continue
                 scalar = fast.stored_scalar(object_type, name) or computed_scalar(field_def)
                 if scalar is not None:
                     answer = fast.stored(scalar)
@@ -584,7 +589,7 @@ class Planner:
                 answers = _with(answers, response_name, answer, _directed(sub))
         if answers is None:
             return sites, None
-        return sites, fast.object_answer(object_type, build, answers, builds)
+        return sites, fast.object_answer(object_type, build, answers, builds, reading)
 
     def _held(self, field_def: GraphQLField, details: Any) -> fast.FieldAnswer | None:
         """The answer of an object (or list) its parent's builder made: stored scalars and such objects only."""

@@ -19,6 +19,7 @@ checks that both give the same answers for random queries, federations and calle
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from enum import Enum
 from typing import Any, Protocol
 
 from graphql import (
@@ -30,11 +31,13 @@ from graphql import (
     is_non_null_type,
 )
 from prometheus_client import Counter
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from resolvers import walks
 from resolvers.catalogue import Page, PageQuery
 from resolvers.db import freeze
 from schema.execution import BY_GRAPHQL_CORE, StoredScalar, complete_stored, stored_scalars
+from schema.node import RowField, row_fields
 from schema.read_plan import ByWalk
 
 ANSWERS = Counter(
@@ -74,15 +77,29 @@ class ObjectAnswer:
     """An object's selection, field by field in the query's order, from its row; `build`: how its
     resolver makes the object from the row (None: it is not built, its fields read the row only)."""
 
-    __slots__ = ("build", "check", "fields")
+    __slots__ = ("build", "check", "enums", "fields")
 
-    def __init__(self, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], check: Any) -> None:
+    def __init__(
+        self, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], check: Any,
+        enums: Sequence[tuple[str, type[Enum]]] = (),
+    ) -> None:  # fmt: skip
         self.build = build
         self.fields = tuple(fields)
         self.check = check  # the type's is_type_of, as graphql-core checks each object
+        # Not built, its fields read off the row: the enum conversions its builder would make of the row.
+        self.enums = tuple(enums)
 
     def __call__(self, row: Any, project: Any, answering: Answering) -> dict[str, Any]:
-        return self.answer(row, project, self.build(row) if self.build is not None else None, answering)
+        if self.build is not None:
+            return self.answer(row, project, self.build(row), answering)
+        for stored, enum in self.enums:
+            value = row.get(stored)
+            if value is not None:
+                try:
+                    enum(value)
+                except ValueError:  # its builder would fail on it: the general path reports how
+                    raise NotFast from None
+        return self.answer(row, project, None, answering)
 
     def answer(self, row: Any, project: Any, built: Any, answering: Answering) -> dict[str, Any]:
         if self.check is not None and built is not None and self.check(built, None) is not True:
@@ -125,19 +142,65 @@ def stored_scalar(object_type: GraphQLObjectType, name: str) -> StoredScalar | N
     return stored_scalars(object_type).get(name)
 
 
+# How a type's builder makes its stored fields from a row (`node.row_fields`), when it is `Node.from_row`.
+RowReading = tuple[dict[str, RowField], tuple[tuple[str, type[Enum]], ...]]
+
+
+def row_reading(object_type: GraphQLObjectType, build: Build | None) -> RowReading | None:
+    """How objects of `object_type` made by `build` get their stored fields, when they can be read off
+    the row instead (`Node.from_row` builds exactly that class); None: they must be built."""
+    cls = getattr(build, "__self__", None)
+    if not isinstance(cls, type):
+        return None
+    reading = row_fields(cls)
+    definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return reading if getattr(definition, "origin", None) is cls else None
+
+
+def off_row(object_type: GraphQLObjectType, name: str, reading: RowReading) -> FieldAnswer | None:
+    """A stored scalar read off the row as the builder would set it (absent: its default; an enum
+    converted), then coerced as `stored` coerces it; None when it is not such a field."""
+    scalar = stored_scalar(object_type, name)
+    definition = (object_type.fields[name].extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    made = reading[0].get(getattr(definition, "python_name", ""))
+    if scalar is None or made is None or getattr(definition, "default_resolver", None) is not getattr:
+        return None
+    stored_name, enum, absent = made
+
+    def read(row: Any) -> Any:
+        value = row.get(stored_name)
+        if value is None:
+            return absent
+        return enum(value) if enum is not None else value
+
+    off_the_row: StoredScalar = (read, scalar[1], scalar[2])
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        value = complete_stored(off_the_row, row)
+        if value is BY_GRAPHQL_CORE:
+            raise NotFast
+        return value
+
+    return answer
+
+
 def constant(value: str) -> FieldAnswer:
     """`__typename`: the object type's name."""
     return lambda row, project, built, answering: value
 
 
 def object_answer(
-    object_type: GraphQLObjectType, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], builds: bool
-) -> ObjectAnswer | None:
-    """An object type's answer; `builds`: some field reads the object built from the row. None: it
-    cannot be built (a wrapper a resolver makes, e.g. a project's view of a region, has no stored scalar)."""
+    object_type: GraphQLObjectType, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], builds: bool,
+    reading: RowReading | None = None,
+) -> ObjectAnswer | None:  # fmt: skip
+    """An object type's answer; `builds`: some field reads the object built from the row; `reading`: its
+    fields that read the row do so as its builder would. None: it cannot be built (a wrapper a resolver
+    makes, e.g. a project's view of a region, has no stored scalar)."""
     if builds and build is None:
         return None
-    return ObjectAnswer(build if builds else None, fields, object_type.is_type_of if builds else None)
+    if builds:
+        return ObjectAnswer(build, fields, object_type.is_type_of)
+    return ObjectAnswer(None, fields, None, reading[1] if reading is not None else ())
 
 
 def held(field: GraphQLField, read: Callable[[Any], Any], inner: ObjectAnswer) -> FieldAnswer:

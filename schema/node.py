@@ -137,6 +137,32 @@ class Node:
         return cls(**values)
 
 
+# How `Node.from_row` makes one field: (its stored name, the enum it converts to, its value when absent).
+RowField = tuple[str, "type[Enum] | None", Any]
+
+
+def row_fields(cls: type) -> tuple[dict[str, RowField], tuple[tuple[str, type[Enum]], ...]] | None:
+    """How `Node.from_row` makes each stored field of `cls` (by python name) from a row, and the enum
+    conversions it makes of whatever the row holds, so that an answer can read them off the row without
+    building the object; None unless `Node.from_row` itself builds `cls` (no override, no `__post_init__`)."""
+    built_by = getattr(getattr(cls, "from_row", None), "__func__", None)
+    if built_by is not getattr(Node.from_row, "__func__", None) or hasattr(cls, "__post_init__"):
+        return None
+    by_stored, _ = _row_plan(cls)
+    defaults = {f.python_name: f for f in get_object_definition(cls, strict=True).fields if f.base_resolver is None}
+    fields: dict[str, RowField] = {}
+    for stored, (python_name, enum) in by_stored.items():
+        f = defaults[python_name]
+        absent: Any = None  # a required field the row lacks is None (`from_row`), as is a field without default
+        if f.default is not dataclasses.MISSING:
+            absent = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            absent = f.default_factory()
+        fields[python_name] = (stored, enum, absent)
+    enums = tuple((stored, enum) for stored, (_, enum) in by_stored.items() if enum is not None)
+    return fields, enums
+
+
 # Per type: its stored fields by stored name -> (python name, enum to convert to); its required fields.
 _RowPlan = tuple[dict[str, tuple[str, type[Enum] | None]], tuple[str, ...]]
 _ROW_PLANS: dict[type, _RowPlan] = {}
