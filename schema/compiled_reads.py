@@ -479,16 +479,18 @@ class Planner:
                 sites.extend(found)
             elif name == "edges":
                 edge = cast("GraphQLObjectType", get_named_type(connection.fields[name].type))
-                edge_fields: list[tuple[str, str]] | None = []
-                node: fast.ObjectAnswer | None = None
+                # Each of the edge's fields by its response name: `cursor`, `__typename`, or a `node`
+                # (aliased, maybe several times) with its own selection's answer.
+                edge_fields: list[tuple[str, tuple[str, fast.ObjectAnswer | None]]] | None = []
                 for inner_name, inner in self.executor.collect_subfields(edge, sub).grouped_field_set.items():
                     field_name = inner[0].node.name.value
+                    node: fast.ObjectAnswer | None = None
                     if field_name == "node":
                         found, node = self._below(get_named_type(edge.fields["node"].type), inner, "row", None)
                         sites.extend(found)
                         edge_fields = edge_fields if node is not None else None
-                    edge_fields = _with(edge_fields, inner_name, field_name, _directed(inner))
-                below = None if edge_fields is None else (edge_fields, node)
+                    edge_fields = _with(edge_fields, inner_name, (field_name, node), _directed(inner))
+                below = edge_fields
             elif name == "pageInfo":
                 page_info = cast("GraphQLObjectType", get_named_type(connection.fields[name].type))
                 grouped = self.executor.collect_subfields(page_info, sub).grouped_field_set

@@ -294,8 +294,8 @@ def paged(site: object, fields: Sequence[tuple[str, PageAnswer]]) -> FieldAnswer
 
 def page_field(connection: GraphQLObjectType, name: str, below: Any) -> PageAnswer | None:
     """One field of a page's connection; `below`: its sub-selection's answer (the node's object answer;
-    the page info's fields and the edge's, as (response name, field name)). None: not a field this path
-    knows, or a sub-selection it cannot answer."""
+    the page info's fields as (response name, field name); the edge's as (response name, (field name,
+    the node's answer))). None: not a field this path knows, or a sub-selection it cannot answer."""
     if name == "__typename":
         type_name = connection.name
         return lambda page, answering: type_name
@@ -321,20 +321,19 @@ def page_field(connection: GraphQLObjectType, name: str, below: Any) -> PageAnsw
 
         return page_info
     if name == "edges":
-        edge: tuple[Sequence[tuple[str, str]], ObjectAnswer | None] | None = below
-        if edge is None:
+        # (response name, (field name, the node's answer for a `node`))
+        edge_fields: Sequence[tuple[str, tuple[str, ObjectAnswer | None]]] | None = below
+        if edge_fields is None:
             return None
-        edge_fields, edge_node = edge
         edge_type = get_named_type(connection.fields["edges"].type).name
 
         def edges(page: Page, answering: Answering) -> list[dict[str, Any]]:
             out = []
             for r, cursor in zip(page.rows, page.cursors, strict=True):
                 item: dict[str, Any] = {}
-                for alias, field in edge_fields:
-                    if field == "node":
-                        assert edge_node is not None
-                        item[alias] = edge_node(r, None, answering)
+                for alias, (field, node) in edge_fields:
+                    if node is not None:
+                        item[alias] = node(r, None, answering)
                     else:
                         item[alias] = cursor if field == "cursor" else edge_type
                 out.append(item)
