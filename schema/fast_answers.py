@@ -126,11 +126,12 @@ class AbstractAnswer(ObjectAnswer):
         return concrete.answer(row, project, built, answering)
 
 
-def stored(scalar: StoredScalar) -> FieldAnswer:
-    """A stored scalar, read and coerced as `schema/execution.py` completes it."""
+def stored(scalar: StoredScalar, from_row: bool = False) -> FieldAnswer:
+    """A stored scalar, read (off the object built from the row; `from_row`: off the row itself) and
+    coerced as `schema/execution.py` completes it."""
 
     def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
-        value = complete_stored(scalar, built)
+        value = complete_stored(scalar, row if from_row else built)
         if value is BY_GRAPHQL_CORE:
             raise NotFast
         return value
@@ -173,15 +174,7 @@ def off_row(object_type: GraphQLObjectType, name: str, reading: RowReading) -> F
             return absent
         return enum(value) if enum is not None else value
 
-    off_the_row: StoredScalar = (read, scalar[1], scalar[2])
-
-    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
-        value = complete_stored(off_the_row, row)
-        if value is BY_GRAPHQL_CORE:
-            raise NotFast
-        return value
-
-    return answer
+    return stored((read, scalar[1], scalar[2]), from_row=True)
 
 
 def constant(value: str) -> FieldAnswer:

@@ -1,6 +1,7 @@
-"""Answers made from the statement's rows keep each alias's own selection, as graphql-core does: the same
-field asked twice under two names with two selections (a page's edge `node`, a walk, a part) answers
-each with its own fields. Compared as JSON text with the two other paths."""
+"""The three ways a read is answered — from the statement's rows, by graphql-core over the primed loaders,
+by the resolvers reading for themselves — agree where they once did not: each alias of a field keeps its
+own selection (a page's edge `node`, a walk, a part), and a page counts its total whenever the query asks
+`totalCount` (in a fragment, or in another node of the same merged field). Compared as JSON text."""
 
 from __future__ import annotations
 
@@ -45,3 +46,27 @@ async def test_each_alias_answers_its_own_selection(
         if path == "from rows":
             assert _fast() == before + 1  # it did take the rows' path
     assert answers["from rows"] == answers["primed loaders"] == answers["general"]
+
+
+ASKED = [
+    "{ flavors(first: 2) { totalCount nodes { name } } }",
+    "{ flavors(first: 2) { nodes { name } } flavors(first: 2) { totalCount } }",
+    "{ flavors(first: 2) { ...Count nodes { name } } } fragment Count on FlavorConnection { totalCount }",
+    "{ flavors(first: 2) { nodes { name } } ... on Query { flavors(first: 2) { totalCount } } }",
+]
+
+
+@pytest.mark.parametrize("path", sorted(PATHS))
+@pytest.mark.parametrize("query", ASKED)
+async def test_the_total_is_counted_wherever_it_is_asked(
+    database: Database, example_federation: FederationFile, path: str, query: str
+) -> None:
+    every = len(await database.read("MATCH (n:Flavor) RETURN n.uid AS uid", {}))
+    assert every > 2
+
+    result = await PATHS[path].execute(query, context_value=RequestContext(database, Scope.system()))
+
+    assert result.errors is None
+    assert result.data is not None
+    assert result.data["flavors"]["totalCount"] == every
+    assert len(result.data["flavors"]["nodes"]) == 2
