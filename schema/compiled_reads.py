@@ -453,7 +453,7 @@ class Planner:
         elif label is not None and KINDS[label].root:
             by_id, inner = self._lookup(by_id_walk(label), root_type, name, named, details)
         site = _RootSite(root_type.name, name, arguments, label, page, lookup, by_id, compiler)
-        if compiler is None and not _directed(details):
+        if compiler is None and not _directed(details) and not _guarded(field_def):
             if page is not None and fields is not None:
                 answer = fast.paged(site, fields)
             elif (lookup or by_id) is not None and inner is not None:
@@ -552,6 +552,8 @@ class Planner:
             named = get_named_type(field_def.type)
             reach = FIELD_READS.get((object_type.name, name))
             answer: fast.FieldAnswer | None = None
+            if _guarded(field_def):
+                answers = None
             if isinstance(reach, Part):
                 inner_path = path if reach.key is None else f"{path}.{reach.key}"
                 found, inner = self._below(named, sub, inner_path, project)
@@ -606,7 +608,7 @@ class Planner:
             answer: fast.FieldAnswer | None = None
             if name == "__typename":
                 answer = fast.constant(object_type.name)
-            elif not name.startswith("__"):
+            elif not name.startswith("__") and not _guarded(object_type.fields[name]):
                 inner_def = object_type.fields[name]
                 scalar = fast.stored_scalar(object_type, name) or computed_scalar(inner_def)
                 answer = fast.stored(scalar) if scalar is not None else self._held(inner_def, sub)
@@ -628,6 +630,12 @@ def _with(answers: list[Any] | None, name: str, answer: Any, directed: bool = Fa
         return None
     answers.append((name, answer))
     return answers
+
+
+def _guarded(field_def: GraphQLField) -> bool:
+    """Whether the field runs Strawberry field extensions (a permission, …): only its resolver applies them."""
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return bool(getattr(definition, "extensions", None))
 
 
 def _directed(details: Any) -> bool:

@@ -35,6 +35,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from resolvers import walks
 from resolvers.catalogue import Page, PageQuery
+from resolvers.context import pair
 from resolvers.db import freeze
 from schema.execution import BY_GRAPHQL_CORE, StoredScalar, complete_stored, stored_scalars
 from schema.node import RowField, row_fields
@@ -239,7 +240,7 @@ def walked(site: object, reach: ByWalk, field: GraphQLField, inner: ObjectAnswer
         uid = row.get("uid")
         if uid is None:
             raise NotFast
-        key = uid if pair_with is None else freeze({"project": project, pair_with: uid})
+        key = uid if pair_with is None else pair(project=project, **{pair_with: uid})  # as its resolver keys it
         rows = answering.found(site).get(key, ())
         if len(rows) > walks.NESTED_LIST_MAX:  # its loader refuses it, naming the field (read now, as it does)
             raise NotFast
@@ -247,11 +248,7 @@ def walked(site: object, reach: ByWalk, field: GraphQLField, inner: ObjectAnswer
         below = key if sets_project else project if pair_with is not None else None
         if many:
             return [inner(r, below, answering) for r in rows]
-        if rows:
-            return inner(rows[0], below, answering)
-        if nullable:
-            return None
-        raise NotFast
+        return _first(rows, below, inner, nullable, answering)
 
     return answer
 
@@ -262,13 +259,18 @@ def looked_up(site: object, field: GraphQLField, inner: ObjectAnswer) -> FieldAn
 
     def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
         rows = answering.found(site).get(freeze(answering.root_key(site)), ())
-        if rows:
-            return inner(rows[0], None, answering)
-        if nullable:
-            return None
-        raise NotFast
+        return _first(rows, None, inner, nullable, answering)
 
     return answer
+
+
+def _first(rows: Sequence[Any], project: Any, inner: ObjectAnswer, nullable: bool, answering: Answering) -> Any:
+    """A single object's field (`walk_node`): its first row, or null where the field may be null."""
+    if rows:
+        return inner(rows[0], project, answering)
+    if nullable:
+        return None
+    raise NotFast
 
 
 # A root page's connection: what each of its fields is, from the page.
@@ -304,11 +306,13 @@ def page_field(connection: GraphQLObjectType, name: str, below: Any) -> PageAnsw
         if info is None:
             return None
 
+        info_type = get_named_type(connection.fields["pageInfo"].type).name
+
         def page_info(page: Page, answering: Answering) -> dict[str, Any]:
             values = {
                 "hasNextPage": page.has_next,
                 "endCursor": page.cursors[-1] if page.cursors else None,
-                "__typename": get_named_type(connection.fields["pageInfo"].type).name,
+                "__typename": info_type,
             }
             return {alias: values[field] for alias, field in info}
 
