@@ -426,8 +426,11 @@ class Planner:
             elif name.startswith("__"):  # introspection
                 answers = None
             else:
-                site, answer = self._root_field(root_type, root_type.fields[name], name, details)
+                field_def = root_type.fields[name]
+                site, answer = self._root_field(root_type, field_def, name, details)
                 sites.append(site)
+                if answer is None:
+                    answer = fast.by_graphql_core(root_type, field_def, details, at_root=True)
                 answers = _with(answers, response_name, answer)
         return sites, None if answers is None else fast.object_answer(root_type, None, answers, builds=False)
 
@@ -551,46 +554,43 @@ class Planner:
             field_def = object_type.fields[name]
             named = get_named_type(field_def.type)
             reach = FIELD_READS.get((object_type.name, name))
+            compiler = FIELD_COMPILERS.get((object_type.name, name))
             answer: fast.FieldAnswer | None = None
-            if _guarded(field_def):
-                answers = None
             if isinstance(reach, Part):
                 inner_path = path if reach.key is None else f"{path}.{reach.key}"
                 found, inner = self._below(named, sub, inner_path, project)
                 sites.extend(found)
                 if inner is not None:
                     answer = fast.part(reach.key, inner)
-                answers = _with(answers, response_name, answer, _directed(sub))
-                continue
-            compiler = FIELD_COMPILERS.get((object_type.name, name))
-            if reach is None and compiler is None:
+            elif reach is None and compiler is None:
                 answer = fast.off_row(object_type, name, reading) if reading is not None else None
-                if answer is not None:
-                    answers = _with(answers, response_name, answer, _directed(sub))
-                    continue
-                scalar = fast.stored_scalar(object_type, name) or computed_scalar(field_def)
-                if scalar is not None:
-                    answer = fast.stored(scalar)
-                elif _reads_database(object_type, name, field_def):
-                    sites.append(_Fallback(object_type.name, name))
-                else:
-                    answer = self._held(field_def, sub)
-                builds = True
-                answers = _with(answers, response_name, answer, _directed(sub))
-                continue
-            arguments = _Arguments(field_def, sub[0].node)
-            if compiler is not None:
-                sites.append(_OwnSite(object_type.name, name, compiler, arguments, path))
-                answers = None
+                if answer is None:
+                    scalar = fast.stored_scalar(object_type, name) or computed_scalar(field_def)
+                    if scalar is not None:
+                        answer = fast.stored(scalar)
+                    elif _reads_database(object_type, name, field_def):
+                        sites.append(_Fallback(object_type.name, name))
+                    else:
+                        answer = self._held(field_def, sub)
+                    builds = True
+            elif compiler is not None:
+                sites.append(_OwnSite(object_type.name, name, compiler, _Arguments(field_def, sub[0].node), path))
             elif isinstance(reach, ByWalk):
                 # The rows' project: the key, when the walk sets it; the key's project, when the key pairs with it.
                 below_project = "kr[0]" if reach.sets_project else "kr[0].project" if reach.pair_with else None
                 below, inner = self._below(named, sub, "row", below_project, reach.walk.builds)
-                site = _WalkSite(object_type.name, name, reach, arguments, path, project, below)
+                site = _WalkSite(
+                    object_type.name, name, reach, _Arguments(field_def, sub[0].node), path, project, below
+                )
                 sites.append(site)
                 if inner is not None:
                     answer = fast.walked(site, reach, field_def, inner)
-                answers = _with(answers, response_name, answer, _directed(sub))
+            if answer is None or _guarded(field_def) or _directed(sub):
+                # Its own resolver answers it (a permission, a field compiler's rows, a link signed on
+                # demand…), after the rest: graphql-core, on the object built from this row.
+                answer = fast.by_graphql_core(object_type, field_def, sub)
+                builds = builds or answer is not None
+            answers = _with(answers, response_name, answer)
         if answers is None:
             return sites, None
         return sites, fast.object_answer(object_type, build, answers, builds, reading)
@@ -784,6 +784,7 @@ class _Answers:
         self.reads = binding.reads
         self.values = values
         self.by_key: dict[object, dict[Hashable, list[Any]]] = {}
+        self.later = False  # some field is left for graphql-core (`fast_answers.Later`)
 
     def _read(self, site: object) -> tuple[int, Any]:
         read = self.reads.get(site)
@@ -804,6 +805,9 @@ class _Answers:
     def page(self, site: object) -> Page:
         index, query = self._read(site)
         return fast.page_of(query, self.values[index])
+
+    def complete_later(self, later: fast.Later) -> None:
+        self.later = True
 
 
 async def read_ahead(
@@ -837,17 +841,28 @@ async def read_ahead(
         return None
     values = records[0]["results"]
     if answer and planned_operation.answer is not None:
+        answering = _Answers(binding, values)
         try:
-            answered = planned_operation.answer(None, None, _Answers(binding, values))
+            answered = planned_operation.answer(None, None, answering)
         except fast.NotFast:
             pass
         else:
-            fast.ANSWERS.labels("fast").inc()
-            return answered
+            if not answering.later:
+                fast.ANSWERS.labels("fast").inc()
+                return answered
+            # The fields left for graphql-core read through the loaders, as the general path does.
+            fast.ANSWERS.labels("fast, some fields by graphql-core").inc()
+            _prime(planned, values)
+            return await fast.complete_later(executor, answered)
     fast.ANSWERS.labels("general").inc()
+    _prime(planned, values)
+    return None
+
+
+def _prime(planned: _Planned, values: Sequence[Any]) -> None:
+    """Hand each read's rows to the loaders its resolvers load through."""
     for deliver, value in zip(planned.deliveries, values, strict=True):
         deliver(value)
-    return None
 
 
 class CompiledReads:

@@ -7,29 +7,42 @@ lookup — the answer is built here in one pass over the rows: the objects are b
 builders the resolvers use (`BUILDERS`), scalars read and coerced as `schema/execution.py` does,
 walk rows found by the keys the resolvers would load (`freeze`d as the loaders key them).
 
-This path only ever returns an answer without errors. Anything it cannot answer exactly — a field the
-plan does not know (a resolver of its own, a field compiler such as placement, introspection), a
-read the binding did not make (arguments the resolver refuses), a null or a value a type refuses,
-a list longer than the nested limit, a missing part — raises `NotFast`, and the general path
-(graphql-core over the primed loaders, no further statement) answers the whole operation instead,
-with GraphQL's own null propagation and error paths. `tests/properties/test_compiled_differential.py`
-checks that both give the same answers for random queries, federations and callers.
+A nullable field the plan cannot answer itself — one that runs its own resolver (a permission, a
+presigned download link, a field compiler's rows such as placement) — is left as a `Later` in the
+answer and completed afterwards by graphql-core's own `execute_field`, on the object its resolver would
+be given, at its path, over the primed loaders: that subtree takes the general path, with GraphQL's null
+propagation and error paths stopping at the field (it may be null). Anything else it cannot answer
+exactly — a non-null such field, a read the binding did not make (arguments the resolver refuses), a
+null or a value a type refuses, a list longer than the nested limit, a missing part — raises `NotFast`,
+and the general path answers the whole operation instead.
+`tests/properties/test_compiled_differential.py` checks that the paths give the same answers and errors
+for random queries, federations and callers.
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from enum import Enum
 from typing import Any, Protocol
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLObjectType,
+    GraphQLString,
     get_named_type,
     get_nullable_type,
     is_non_null_type,
 )
+from graphql.pyutils import Path as GraphQLPath
 from prometheus_client import Counter
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -65,6 +78,10 @@ class Answering(Protocol):
 
     def page(self, site: object) -> Page:
         """The page a root list read (NotFast: it did not read)."""
+        ...
+
+    def complete_later(self, later: Later) -> None:
+        """Note a field graphql-core completes once the rest of the answer is built."""
         ...
 
 
@@ -127,6 +144,65 @@ class AbstractAnswer(ObjectAnswer):
         return concrete.answer(row, project, built, answering)
 
 
+class Later:
+    """A field left for graphql-core: the object type it is asked of, the object its resolver is given
+    (`AT_ROOT`: the operation's root value) and the field's nodes in the query."""
+
+    __slots__ = ("details", "parent_type", "source")
+
+    def __init__(self, parent_type: GraphQLObjectType, source: Any, details: Any) -> None:
+        self.parent_type = parent_type
+        self.source = source
+        self.details = details
+
+
+AT_ROOT = object()
+
+
+def by_graphql_core(
+    parent_type: GraphQLObjectType, field: GraphQLField, details: Any, at_root: bool = False
+) -> FieldAnswer | None:
+    """A field the plan cannot answer, completed by graphql-core after the rest of the answer (its
+    subtree only). None when the field is non-null: an error in it would null its parent, which this
+    path has already answered — the whole operation takes the general path instead."""
+    if is_non_null_type(field.type):
+        return None
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        later = Later(parent_type, AT_ROOT if at_root else built, details)
+        answering.complete_later(later)
+        return later
+
+    return answer
+
+
+async def complete_later(executor: Any, answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer with each `Later` in it replaced by what graphql-core's `execute_field` completes at
+    its path (its errors recorded by the executor as graphql-core records them: the field is nullable)."""
+    found: list[tuple[Any, Any, Any]] = []  # (container, key, the field's completion)
+
+    def visit(value: Any, path: GraphQLPath | None) -> None:
+        items = value.items() if type(value) is dict else enumerate(value)
+        for key, item in items:
+            kind = type(item)
+            if kind is Later:
+                source = executor.root_value if item.source is AT_ROOT else item.source
+                at = GraphQLPath(path, key, item.parent_type.name)
+                found.append((value, key, executor.execute_field(item.parent_type, source, item.details, at, None)))
+            elif kind is dict or kind is list:
+                visit(item, GraphQLPath(path, key, None))
+
+    visit(answer, None)
+    pending = [(container, key, value) for container, key, value in found if executor.is_awaitable(value)]
+    for container, key, value in found:
+        container[key] = value
+    if pending:
+        values = await asyncio.gather(*(value for _, _, value in pending))
+        for (container, key, _), value in zip(pending, values, strict=True):
+            container[key] = value
+    return answer
+
+
 def stored(scalar: StoredScalar, from_row: bool = False) -> FieldAnswer:
     """A stored scalar, read (off the object built from the row; `from_row`: off the row itself) and
     coerced as `schema/execution.py` completes it."""
@@ -175,7 +251,30 @@ def off_row(object_type: GraphQLObjectType, name: str, reading: RowReading) -> F
             return absent
         return enum(value) if enum is not None else value
 
-    return stored((read, scalar[1], scalar[2]), from_row=True)
+    coerced = stored((read, scalar[1], scalar[2]), from_row=True)
+    natural = _NATURAL.get(scalar[1])
+    if enum is not None or natural is None:
+        return coerced
+    kind, fits = natural
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        # Most stored values already are what their built-in type serialises them to: as they are.
+        value = row.get(stored_name)
+        if type(value) is kind and (fits is None or fits(value)):
+            return value
+        return coerced(row, project, built, answering)
+
+    return answer
+
+
+# Built-in scalars whose serialisation returns a value of this exact Python type unchanged (when it fits).
+_NATURAL: dict[Any, tuple[type, Callable[[Any], bool] | None]] = {
+    GraphQLString: (str, None),
+    GraphQLID: (str, None),
+    GraphQLBoolean: (bool, None),
+    GraphQLInt: (int, lambda value: GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT),
+    GraphQLFloat: (float, math.isfinite),
+}
 
 
 def constant(value: str) -> FieldAnswer:

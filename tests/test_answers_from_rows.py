@@ -5,6 +5,7 @@ own selection (a page's edge `node`, a walk, a part), and a page counts its tota
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,8 +13,11 @@ from prometheus_client import REGISTRY
 
 from resolvers.context import RequestContext
 from resolvers.db import Database
+from resolvers.documents import DocumentStore
+from resolvers.errors import StorageUnavailable
 from resolvers.federation_file import FederationFile
 from resolvers.visibility import Scope
+from schema import fast_answers as fast
 from schema.root import build_schema
 
 PATHS = {
@@ -29,8 +33,12 @@ ALIASED = [
 ]
 
 
+def _answered(path: str) -> float:
+    return REGISTRY.get_sample_value("registry_fast_answers_total", {"path": path}) or 0.0
+
+
 def _fast() -> float:
-    return REGISTRY.get_sample_value("registry_fast_answers_total", {"path": "fast"}) or 0.0
+    return _answered("fast")
 
 
 @pytest.mark.parametrize("query", ALIASED)
@@ -70,3 +78,64 @@ async def test_the_total_is_counted_wherever_it_is_asked(
     assert result.data is not None
     assert result.data["flavors"]["totalCount"] == every
     assert len(result.data["flavors"]["nodes"]) == 2
+
+
+class UnsigningStore:
+    """A document store whose links cannot be signed (the failure its resolver reports as a field error)."""
+
+    async def put(self, key: str, content: bytes, media_type: str, sha256: str) -> None:
+        raise StorageUnavailable("document store: read only")
+
+    async def delete(self, key: str) -> None:
+        raise StorageUnavailable("document store: read only")
+
+    async def download_url(self, key: str) -> str:
+        raise StorageUnavailable("document store: cannot sign a link")
+
+    async def keys(self, prefix: str) -> list[tuple[str, dt.datetime]]:
+        return []
+
+
+LINKS = """{ slas(first: 5) { totalCount nodes { docUuid
+  document { sha256 link: downloadUrl } again: document { downloadUrl } } } }"""
+
+
+@pytest.mark.parametrize("store", [None, UnsigningStore()], ids=["no store", "links fail"])
+async def test_a_field_with_a_resolver_of_its_own_is_completed_by_graphql_core_alone(
+    database: Database, example_federation: FederationFile, store: DocumentStore | None
+) -> None:
+    # Documents on two SLAs: their links (signed on demand, not stored) are left for graphql-core; the
+    # rest is answered from the rows. A failing link is null with its error at its own path, as the
+    # general path gives it, and nothing else changes.
+    await database.write(
+        [
+            (
+                "MATCH (s:SLA) WITH s ORDER BY s.uid LIMIT 2 SET s.documentKey = 'sla-documents/' + s.uid,"
+                " s.documentSha256 = s.uid, s.documentSize = 10, s.documentMediaType = 'application/pdf',"
+                " s.documentUploadedAt = datetime('2026-01-01T00:00:00Z')",
+                {},
+            )
+        ]
+    )
+    answers = {}
+    for path, schema in PATHS.items():
+        before = _answered("fast, some fields by graphql-core")
+        result = await schema.execute(LINKS, context_value=RequestContext(database, Scope.system(), documents=store))
+        errors = sorted((e.message, repr(e.path)) for e in result.errors or [])
+        answers[path] = (json.dumps(result.data), errors)
+        if path == "from rows":
+            assert _answered("fast, some fields by graphql-core") == before + 1
+    assert answers["from rows"] == answers["primed loaders"] == answers["general"]
+    data, errors = answers["general"]
+    assert len(errors) == (4 if store is not None else 0)  # two documents, each asked twice
+    assert data.count('"sha256"') == 2
+
+
+def test_a_non_null_field_with_a_resolver_of_its_own_leaves_the_whole_operation_to_graphql_core() -> None:
+    # Its error would null the object holding it, which the rows' answer has already built.
+    from graphql import GraphQLField, GraphQLNonNull, GraphQLObjectType, GraphQLString
+
+    holder = GraphQLObjectType("Holder", {"link": GraphQLField(GraphQLNonNull(GraphQLString))})
+    assert fast.by_graphql_core(holder, holder.fields["link"], ()) is None
+    nullable = GraphQLObjectType("Nullable", {"link": GraphQLField(GraphQLString)})
+    assert fast.by_graphql_core(nullable, nullable.fields["link"], ()) is not None

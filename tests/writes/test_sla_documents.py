@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import neo4j
 import pytest
+from prometheus_client import REGISTRY
 
 from registry.app import create_app
 from registry.settings import Settings
@@ -74,6 +75,28 @@ async def test_upload_checksum_and_download_gives_the_same_bytes(
     seen = await graphql(client, READ, {"name": "ml-infn", "issuer": INFN}, issuer.token("ml-infn"))
     [document] = [s["document"] for s in seen["data"]["userGroup"]["slas"] if s["document"]]
     assert document["sha256"] == uploaded["sha256"]
+    assert await download(document["downloadUrl"]) == content
+
+
+def _answered(path: str) -> float:
+    return REGISTRY.get_sample_value("registry_fast_answers_total", {"path": path}) or 0.0
+
+
+async def test_an_sla_listing_with_download_links_is_answered_from_the_rows_and_the_links_by_their_resolver(
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer
+) -> None:
+    # The link is signed on demand, not stored: graphql-core completes that field alone, on the
+    # document built from the rows; the rest of the answer does not wait for the general path.
+    content = pdf("ML-INFN agreement, signed")
+    await upload(client, issuer.token(writer=True), ML_INFN_SLA, content)
+    mixed, general = _answered("fast, some fields by graphql-core"), _answered("general")
+
+    seen = await graphql(client, READ, {"name": "ml-infn", "issuer": INFN}, issuer.token("ml-infn"))
+
+    assert "errors" not in seen
+    assert (_answered("fast, some fields by graphql-core"), _answered("general")) == (mixed + 1, general)
+    [document] = [s["document"] for s in seen["data"]["userGroup"]["slas"] if s["document"]]
+    assert list(document) == ["sha256", "sizeBytes", "mediaType", "downloadUrl"]
     assert await download(document["downloadUrl"]) == content
 
 
