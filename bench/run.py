@@ -403,9 +403,13 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
                     pids = {name: process.pid for name, process in servers.items()}
                     sockets = check_nodelay(scale_name, pids, bolt_port)
                 before = await statements_total(session)
-                for _ in range(plan.rounds):
+                for round_number in range(plan.rounds):
                     for side in rng.sample(sides, len(sides)):
                         await timed(tier, side, plan.requests_per_round, result.latency[side], result)
+                    # Each round's p50 apart: a side still warming up shows as a falling p50.
+                    log(f"[{scale_name}/{tier_name}] round {round_number + 1} p50 ms: " + ", ".join(
+                        f"{side} {statistics.median(result.latency[side][-plan.requests_per_round:]) * 1e3:.2f}"
+                        for side in sides if result.latency[side]))  # fmt: skip
                 after = await statements_total(session)
                 result.statements = (after - before) / (plan.rounds * plan.requests_per_round)
                 for _ in range(plan.rps_rounds):

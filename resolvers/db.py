@@ -64,13 +64,21 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 def plain(value: Any) -> Any:
     """Neo4j values as plain Python: temporal types become datetime/date, maps and lists recurse.
 
+    Changed in place: the driver makes fresh maps and lists for every record, shared with nothing, and
+    copying them all was a third of this function's cost (an egi matchmaking answer: 0.33 -> 0.24 ms).
     Exact type checks rather than isinstance: this runs on every value of every answer."""
     kind = type(value)
     if kind is dict:
         # Scalars inline: most values are, and a call per value was most of this function's cost.
-        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
+        for k, v in value.items():
+            if type(v) not in _SCALARS:
+                value[k] = plain(v)
+        return value
     if kind is list:
-        return [v if type(v) in _SCALARS else plain(v) for v in value]
+        for i, v in enumerate(value):
+            if type(v) not in _SCALARS:
+                value[i] = plain(v)
+        return value
     if kind in _TEMPORAL:
         return value.to_native()
     return value
