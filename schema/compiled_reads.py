@@ -596,11 +596,14 @@ class Planner:
         return sites, fast.object_answer(object_type, build, answers, builds, reading)
 
     def _held(self, field_def: GraphQLField, details: Any) -> fast.FieldAnswer | None:
-        """The answer of an object (or list) its parent's builder made: stored scalars and such objects only."""
+        """The answer of an object (or list) its parent's builder made: stored scalars and such objects
+        only; or of a list of scalars it holds (a network's tags)."""
         read = stored_read(field_def)
         object_type = get_named_type(field_def.type)
-        if read is None or not isinstance(object_type, GraphQLObjectType) or _directed(details):
+        if read is None or _directed(details):
             return None
+        if not isinstance(object_type, GraphQLObjectType):
+            return fast.held_scalars(field_def, read)
         collected = self.executor.collect_subfields(object_type, details)
         answers: list[tuple[str, fast.FieldAnswer]] | None = [] if not collected.new_defer_usages else None
         for response_name, sub in collected.grouped_field_set.items():

@@ -40,9 +40,11 @@ from graphql import (
     GraphQLString,
     get_named_type,
     get_nullable_type,
+    is_leaf_type,
     is_non_null_type,
 )
 from graphql.pyutils import Path as GraphQLPath
+from graphql.pyutils import Undefined
 from prometheus_client import Counter
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -312,6 +314,43 @@ def held(field: GraphQLField, read: Callable[[Any], Any], inner: ObjectAnswer) -
         if type(value) is not list or None in value:  # graphql-core reports what is wrong with it
             raise NotFast
         return [inner.answer(None, None, item, answering) for item in value]
+
+    return answer
+
+
+def held_scalars(field: GraphQLField, read: Callable[[Any], Any]) -> FieldAnswer | None:
+    """A list of scalars its object holds (a network's tags, a provider's support e-mails), each item
+    coerced by its type as graphql-core completes a list; None: not such a list."""
+    outer = get_nullable_type(field.type)
+    if not isinstance(outer, GraphQLList) or not is_leaf_type(get_nullable_type(outer.of_type)):
+        return None
+    leaf = get_nullable_type(outer.of_type)
+    nullable = not is_non_null_type(field.type)
+    items_nullable = not is_non_null_type(outer.of_type)
+
+    def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
+        value = read(built)
+        if value is None:
+            if nullable:
+                return None
+            raise NotFast
+        if type(value) is not list:  # graphql-core takes any iterable, and says what is wrong with the rest
+            raise NotFast
+        items: list[Any] = []
+        for item in value:
+            if item is None:
+                if not items_nullable:
+                    raise NotFast
+                items.append(None)
+                continue
+            try:
+                coerced = leaf.coerce_output_value(item)
+            except Exception:  # the general path reports it at the item's path
+                raise NotFast from None
+            if coerced is None or coerced is Undefined:
+                raise NotFast
+            items.append(coerced)
+        return items
 
     return answer
 

@@ -1,7 +1,9 @@
 """The three ways a read is answered — from the statement's rows, by graphql-core over the primed loaders,
 by the resolvers reading for themselves — agree where they once did not: each alias of a field keeps its
-own selection (a page's edge `node`, a walk, a part), and a page counts its total whenever the query asks
-`totalCount` (in a fragment, or in another node of the same merged field). Compared as JSON text."""
+own selection (a page's edge `node`, a walk, a part), a list of scalars an object holds (tags) is
+read off it, a field with a resolver of its own is completed by graphql-core alone, and a page counts
+its total whenever the query asks `totalCount` (in a fragment, or in another node of the same merged
+field). Compared as JSON text."""
 
 from __future__ import annotations
 
@@ -25,11 +27,13 @@ PATHS = {
     "primed loaders": build_schema(answers_from_rows=False),
     "general": build_schema(compiled_reads=False),
 }
-ALIASED = [
+ALIASED = [  # each alias keeps its own selection
     "{ networks(first: 3) { edges { a: node { name } b: node { id isShared } cursor } } }",
     "{ networks(first: 3) { one: edges { node { name } } two: edges { node { id } } } }",
     "{ providers(first: 2) { nodes { a: regions { name } b: regions { id } } } }",
     "{ regions(first: 2) { nodes { a: provider { name } b: provider { id } } } }",
+    # lists of scalars their objects hold
+    "{ images(first: 3) { nodes { name tags } } providers(first: 2) { nodes { t: supportEmails } } }",
 ]
 
 
@@ -42,7 +46,7 @@ def _fast() -> float:
 
 
 @pytest.mark.parametrize("query", ALIASED)
-async def test_each_alias_answers_its_own_selection(
+async def test_each_alias_and_each_held_list_is_answered_from_the_rows_as_the_other_paths_answer_it(
     database: Database, example_federation: FederationFile, query: str
 ) -> None:
     answers = {}
