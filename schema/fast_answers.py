@@ -298,17 +298,23 @@ def object_answer(
     return ObjectAnswer(None, fields, None, reading[1] if reading is not None else ())
 
 
+def _holding(read: Callable[[Any], Any], built: Any, nullable: bool) -> Any:
+    """What the object holds for the field: None where the field may be null (NotFast where it may not)."""
+    value = read(built)
+    if value is None and not nullable:
+        raise NotFast
+    return value
+
+
 def held(field: GraphQLField, read: Callable[[Any], Any], inner: ObjectAnswer) -> FieldAnswer:
     """An object (or a list of them) its parent's builder made and holds (a placement's flavors)."""
     many = isinstance(get_nullable_type(field.type), GraphQLList)
     nullable = not is_non_null_type(field.type)
 
     def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
-        value = read(built)
+        value = _holding(read, built, nullable)
         if value is None:
-            if nullable:
-                return None
-            raise NotFast
+            return None
         if not many:
             return inner.answer(None, None, value, answering)
         if type(value) is not list or None in value:  # graphql-core reports what is wrong with it
@@ -329,11 +335,9 @@ def held_scalars(field: GraphQLField, read: Callable[[Any], Any]) -> FieldAnswer
     items_nullable = not is_non_null_type(outer.of_type)
 
     def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
-        value = read(built)
+        value = _holding(read, built, nullable)
         if value is None:
-            if nullable:
-                return None
-            raise NotFast
+            return None
         if type(value) is not list:  # graphql-core takes any iterable, and says what is wrong with the rest
             raise NotFast
         items: list[Any] = []
