@@ -82,7 +82,7 @@ OURS_PORT, PEER_PORT, ISSUER_PORT, FLOOR_PORT, BOLT_PORT = (_free_port() for _ i
 class Plan:
     """How long each measurement runs (QUICK=1 shortens every one)."""
 
-    warmup: int
+    warmup_seconds: float  # per side, back to back, before the latency rounds (see `warm_up`)
     rounds: int
     requests_per_round: int
     rps_rounds: int
@@ -90,8 +90,8 @@ class Plan:
     sample_share: float = 0.05  # of the answers timed, the share compared with ours' first answer
 
 
-FULL = Plan(warmup=20, rounds=3, requests_per_round=40, rps_rounds=2, rps_seconds=10.0)
-QUICK = Plan(warmup=10, rounds=3, requests_per_round=25, rps_rounds=1, rps_seconds=10.0)
+FULL = Plan(warmup_seconds=5.0, rounds=3, requests_per_round=40, rps_rounds=2, rps_seconds=10.0)
+QUICK = Plan(warmup_seconds=3.0, rounds=3, requests_per_round=25, rps_rounds=1, rps_seconds=10.0)
 
 
 @dataclass
@@ -283,6 +283,16 @@ async def timed(tier: Tier, side: str, count: int, samples: list[float], result:
         tier.sample(side, data, result)
 
 
+async def warm_up(tier: Tier, side: str, seconds: float, result: Result) -> None:
+    """One client asking back to back for `seconds` before anything is timed: a fixed count of ten or
+    twenty left ours and the peer still warming up in the first latency round (Neo4j compiling the
+    statement's expressions, the JITs of the JVM and of Node.js; the per-round p50s showed it), so every
+    side gets the same time to reach its steady state."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        await timed(tier, side, 1, [], result)
+
+
 async def throughput(tier: Tier, side: str, seconds: float, result: Result) -> float:
     """Answers/s of CONCURRENCY clients asking back to back for `seconds` (failures counted apart)."""
     ask = tier.asks[side]
@@ -398,7 +408,7 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
                 log(f"[{scale_name}/{tier_name}] {', '.join(sides)} agree ({_size(tier.reference)})")
 
                 for side in sides:
-                    await timed(tier, side, plan.warmup, [], result)
+                    await warm_up(tier, side, plan.warmup_seconds, result)
                 if not sockets:
                     pids = {name: process.pid for name, process in servers.items()}
                     sockets = check_nodelay(scale_name, pids, bolt_port)
