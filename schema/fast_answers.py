@@ -3,9 +3,10 @@
 The compiled statement (`schema/compiled_reads.py`) has read every row an operation needs. When
 its plan knows how every selected field is answered — a stored scalar of an object built from its
 row, `__typename`, a part of the row (`Part`), a list of scalars an object holds, the rows of a walk
-(`ByWalk`), a root page or lookup — the answer is built here in one pass over the rows: the objects are built by the very
-builders the resolvers use (`BUILDERS`), scalars read and coerced as `schema/execution.py` does,
-walk rows found by the keys the resolvers would load (`freeze`d as the loaders key them).
+(`ByWalk`), a root page or lookup — the answer is built here in one pass over the rows: the objects
+are built by the very builders the resolvers use (`BUILDERS`), scalars read and coerced as
+`schema/execution.py` does, walk rows found by the keys the resolvers would load (`freeze`d as the
+loaders key them).
 
 A nullable field the plan cannot answer itself — one that runs its own resolver (a permission, a
 presigned download link, a field compiler's rows) — is left as a `Later` in the
