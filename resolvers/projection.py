@@ -35,6 +35,14 @@ COMPOSED: Mapping[str, frozenset[str]] = {
 
 def selected_names(operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]) -> set[str]:
     """The name (not alias) of every field the operation selects, through its fragments."""
+    return names_below([operation.selection_set], fragments)
+
+
+def names_below(
+    selection_sets: Iterable[SelectionSetNode | None], fragments: Mapping[str, FragmentDefinitionNode]
+) -> set[str]:
+    """The name (not alias) of every field selected in these selection sets, at any depth, through
+    fragments (a walk's rows need no property that is not among those of its field's selection)."""
     names: set[str] = set()
     seen_fragments: set[str] = set()
 
@@ -53,7 +61,8 @@ def selected_names(operation: OperationDefinitionNode, fragments: Mapping[str, F
                     seen_fragments.add(name)
                     visit(fragments[name].selection_set)
 
-    visit(operation.selection_set)
+    for selection_set in selection_sets:
+        visit(selection_set)
     return names
 
 

@@ -63,6 +63,7 @@ from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze
 from resolvers.errors import Refusal
 from resolvers.filters import FilterError, compile_where
 from resolvers.kinds import KINDS
+from resolvers.projection import names_below, properties_for
 from resolvers.walks import NESTED_LIST_MAX, Walk
 from resolvers.walks import by_id as by_id_walk
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
@@ -229,6 +230,10 @@ class _WalkSite:
     path: str = "row"
     project: str | None = None
     children: list[_Site] = field(default_factory=list)
+    # The names of the fields selected below it (None: a root lookup, whose rows keep the operation's
+    # properties); `properties`, set once planned: what its rows return (`_narrow`).
+    names: frozenset[str] | None = None
+    properties: tuple[str, ...] | None = None
     # Arguments naming no variable: their filter, made once. Per (filter shape, read index): the text.
     filtered: Any = _UNCONVERTED
     texts: dict[tuple[str, int], str] = field(default_factory=dict)
@@ -274,8 +279,9 @@ class _WalkSite:
         if text is None:  # the plan's properties are its key's: the text depends on these two only
             if len(self.texts) >= PLANS_CACHED:
                 self.texts.clear()
+            narrowed = self.properties if context.properties is not None else None
             text = self.texts[where_clause, index] = _own_parameter(
-                walk.cypher(where_clause, context.properties), index
+                walk.cypher(where_clause, narrowed or context.properties), index
             )
 
         # The loader is made only when the resolvers will run (an answer made from the rows needs none).
@@ -579,9 +585,11 @@ class Planner:
                 # The rows' project: the key, when the walk sets it; the key's project, when the key pairs with it.
                 below_project = "kr[0]" if reach.sets_project else "kr[0].project" if reach.pair_with else None
                 below, inner = self._below(named, sub, "row", below_project, reach.walk.builds)
+                names = names_below((detail.node.selection_set for detail in sub), self.executor.fragment_definitions)
                 site = _WalkSite(
-                    object_type.name, name, reach, _Arguments(field_def, sub[0].node), path, project, below
-                )
+                    object_type.name, name, reach, _Arguments(field_def, sub[0].node), path, project, below,
+                    frozenset(names),
+                )  # fmt: skip
                 sites.append(site)
                 if inner is not None:
                     answer = fast.walked(site, reach, field_def, inner)
@@ -690,12 +698,45 @@ def plan(executor: Any, root_type: GraphQLObjectType, grouped: dict[str, Any], c
         return cached
     PLANS.labels("miss").inc()
     sites, answer = Planner(executor).root(root_type, grouped)
+    _narrow(sites)
     planned = _Plan(executor.schema, executor.operation, tuple(FIELD_COMPILERS.items()), sites, answer)
     if key is not None:
         _PLANS[key] = planned
         if len(_PLANS) > PLANS_CACHED:
             _PLANS.popitem(last=False)
     return planned
+
+
+def _narrow(sites: Sequence[_Site]) -> None:
+    """Each walk's rows return the properties behind the names selected below its fields — not every
+    name the operation selects (a matchmaking's flavors need no project's `uuid`: egi's rows 66 -> 42 KB).
+    Per walk, the names of all its fields together: the sites of one walk and filter prime one loader,
+    whose rows must then serve each of them (aliases with different selections)."""
+    by_walk: dict[Walk, list[_WalkSite]] = {}
+
+    def visit(site: _Site) -> None:
+        if isinstance(site, _WalkSite):
+            by_walk.setdefault(site.reach.walk, []).append(site)
+            below: Sequence[_Site] = site.children
+        elif isinstance(site, _RootSite):
+            below = [
+                *(site.page[1] if site.page is not None else ()),
+                *(s for s in (site.lookup, site.by_id) if s is not None),
+            ]
+        else:
+            below = ()
+        for child in below:
+            visit(child)
+
+    for site in sites:
+        visit(site)
+    for walk_sites in by_walk.values():
+        names = [site.names for site in walk_sites]
+        if any(n is None for n in names):
+            continue  # a root lookup's rows: the operation's properties
+        properties = properties_for(set().union(*names))  # type: ignore[arg-type]
+        for site in walk_sites:
+            site.properties = properties
 
 
 def _own_parameter(cypher: str, index: int) -> str:

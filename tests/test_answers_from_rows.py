@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
@@ -143,3 +144,35 @@ def test_a_non_null_field_with_a_resolver_of_its_own_leaves_the_whole_operation_
     assert fast.by_graphql_core(holder, holder.fields["link"], ()) is None
     nullable = GraphQLObjectType("Nullable", {"link": GraphQLField(GraphQLString)})
     assert fast.by_graphql_core(nullable, nullable.fields["link"], ()) is not None
+
+
+NARROWED = "{ projects(first: 3) { nodes { uuid name flavors { name } again: flavors { vcpus } } } }"
+
+
+async def test_each_walk_returns_only_the_properties_named_below_it(
+    database: Database, example_federation: FederationFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The projects' `uuid` is asked, the flavors' is not: their rows leave it out. Two aliases of one
+    # walk prime one loader, so their rows carry what both ask (`name` and `vcpus`).
+    sent: list[str] = []
+    read = Database.read
+
+    async def recording(self: Database, cypher: str, params: Any, **options: Any) -> Any:
+        sent.append(cypher)
+        return await read(self, cypher, params, **options)
+
+    monkeypatch.setattr(Database, "read", recording)
+    answers = {}
+    for path, schema in PATHS.items():
+        result = await schema.execute(NARROWED, context_value=RequestContext(database, Scope.system()))
+        assert result.errors is None
+        answers[path] = json.dumps(result.data)
+    assert answers["from rows"] == answers["primed loaders"] == answers["general"]
+
+    reads = [part for part in sent[0].split("CALL (base,") if "(n:Flavor)" in part]
+    assert reads  # one per alias
+    for flavors in reads:
+        row = flavors[flavors.index("n {") : flavors.index("} AS row")]
+        assert ".`name`" in row and ".`vcpus`" in row
+        assert ".`uuid`" not in row
+    assert ".`uuid`" in sent[0]  # the projects' rows still have it
