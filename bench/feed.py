@@ -10,7 +10,7 @@ much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a 
 the CPU seconds the first run took in the feeder, the clouds' process and Neo4j (all on the same
 machine: the clouds stand in for remote providers, so their share is not the feeder's). CONCURRENCY
 (default 8) harvests and WRITERS (default 2) writes go at once, the harvests spread over PROCESSES
-(default 2, as `registry feed`; 0: threads of the feeder) worker processes. Prints a table of figures and goals,
+(default 1, as `registry feed`; 0: threads of the feeder) worker processes. Prints a table of figures and goals,
 then one JSON line.
 
 The clouds answer as remote providers would, but their CPU is this machine's, which a real
@@ -391,7 +391,7 @@ def main() -> int:
     providers = int(os.environ.get("PROVIDERS", "200"))
     concurrency = os.environ.get("CONCURRENCY", "8")
     writers = os.environ.get("WRITERS", "2")
-    processes = os.environ.get("PROCESSES", "2")  # harvest worker processes (0: threads of the feeder)
+    processes = os.environ.get("PROCESSES", "1")  # harvest worker processes (0: threads of the feeder)
     hang_timeout = float(os.environ.get("HANG_TIMEOUT", "20"))
     load_before = round(os.getloadavg()[0], 1)  # the machine is shared: figures are read beside it
     STATE.mkdir(parents=True, exist_ok=True)

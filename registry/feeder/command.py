@@ -43,9 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--processes",
         type=int,
-        default=2,
+        default=1,
         help="harvest in this many worker processes, the --concurrency harvests spread over them "
-        "(default 2; 0: in threads of the writing process)",
+        "(default 1; 0: in threads of the writing process)",
     )
     parser.add_argument("--every", metavar="DURATION", help="keep running, harvesting every DURATION (e.g. 15m)")
     parser.add_argument("--metrics-port", type=int, default=9464, help="with --every: /metrics on this port")

@@ -82,7 +82,7 @@ def work(fd: int) -> None:
         while True:
             try:
                 message = connection.recv()
-            except (OSError, EOFError):
+            except (OSError, EOFError, KeyboardInterrupt):  # Ctrl-C reaches the workers too: the feeder reports
                 break
             if message is None:
                 break
