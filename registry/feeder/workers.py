@@ -205,7 +205,11 @@ class HarvestWorkers:
         job = next(self.jobs)
         future: asyncio.Future[Harvest] = self.loop.create_future()
         worker.pending[job] = future
-        worker.connection.send((job, provider.name))
+        try:
+            worker.connection.send((job, provider.name))
+        except OSError as error:  # it ended meanwhile: its answers' thread reports that, this harvest fails now
+            worker.pending.pop(job, None)
+            raise WorkerDied(f"the harvest worker ended: {error}") from None
         try:
             return await asyncio.wait_for(asyncio.shield(future), bound)
         except TimeoutError:
