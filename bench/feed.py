@@ -2,13 +2,15 @@
 
 PROVIDERS (default 200) OpenStack providers × 3 regions × (100 flavors, 200 images, 20 projects),
 generated here (not stored) and served by the loopback clouds (registry/feeder/loopback_clouds.py)
-in a process of their own; the feeder runs as `registry feed` in another, so its peak RSS (VmHWM)
-is its own. Measured: wall time of the whole harvest, provider bundles per second, the feeder's peak
+in a process of their own; the feeder runs as `registry feed` in another (with its harvest worker
+processes), so its peak RSS is its own: the peaks (VmHWM) of the feeder and of every process it
+started, summed. Measured: wall time of the whole harvest, provider bundles per second, that peak
 RSS, Neo4j's peak heap use (JMX, sampled every second), the nodes a no-change rerun writes, and how
 much one provider that never answers (timeout HANG_TIMEOUT s) delays a run of a few providers, and
 the CPU seconds the first run took in the feeder, the clouds' process and Neo4j (all on the same
 machine: the clouds stand in for remote providers, so their share is not the feeder's). CONCURRENCY
-(default 8) harvests and WRITERS (default 2) writes go at once. Prints a table of figures and goals,
+(default 8) harvests and WRITERS (default 2) writes go at once, the harvests spread over PROCESSES
+(default 1, as `registry feed`; 0: threads of the feeder) worker processes. Prints a table of figures and goals,
 then one JSON line.
 
 The clouds answer as remote providers would, but their CPU is this machine's, which a real
@@ -21,6 +23,7 @@ the work it does against a real cloud: the same logins, calls and parsing of the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -295,7 +298,7 @@ def warm_up(config: Path, concurrency: int) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from registry.feeder.config import read_config
-    from registry.feeder.run import harvester_of
+    from registry.feeder.workers import harvester_of
 
     os.environ["BENCH_SECRET"] = SECRET
     read = read_config(config)
@@ -307,11 +310,53 @@ def warm_up(config: Path, concurrency: int) -> None:
     log(f"clouds warmed up: {len(read.providers)} providers harvested once in {time.monotonic() - started:.1f} s")
 
 
-FEEDER_CPU: list[float] = []  # CPU seconds of each `registry feed` run, in order
+FEEDER_CPU: list[float] = []  # CPU seconds of each `registry feed` run (its worker processes too), in order
+FEEDER_PROCESSES: list[int] = []  # how many processes each run had (the feeder and every descendant)
+
+
+def _children() -> dict[int, int]:
+    """pid -> parent pid of every process."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                found[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def _peak_kb(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+
+
+class TreePeaks(threading.Thread):
+    """The peak RSS (VmHWM) of every descendant of a process, read every 0.2 s until it ends: a worker
+    process's VmHWM only grows, so its last reading holds its peak up to its last 0.2 s."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peaks: dict[int, int] = {}  # pid -> VmHWM kB
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            parents = _children()
+            tree = {self.root}
+            for _ in range(4):  # the feeder, its workers, and what they start
+                tree |= {pid for pid, parent in parents.items() if parent in tree}
+            for pid in tree - {self.root}:
+                if (kb := _peak_kb(pid)) is not None:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), kb)
+            self.stop.wait(0.2)
 
 
 def feed(config: Path, report: Path, neo4j_uri: str, *extra: str) -> tuple[float, float, list[dict[str, Any]]]:
-    """Run `registry feed` as its own process: (wall seconds, peak RSS MB, its report)."""
+    """Run `registry feed` as its own process: (wall seconds, peak RSS MB of the feeder's processes
+    summed, its report)."""
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "BENCH_SECRET": SECRET}
     started = time.monotonic()
     process = subprocess.Popen(
@@ -320,11 +365,22 @@ def feed(config: Path, report: Path, neo4j_uri: str, *extra: str) -> tuple[float
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    descendants = TreePeaks(process.pid)
+    descendants.start()
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - started
-    FEEDER_CPU.append(usage.ru_utime + usage.ru_stime)
-    log(f"{config.name}: {wall:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MB, CPU {FEEDER_CPU[-1]:.1f} s")
-    return wall, usage.ru_maxrss / 1024, json.loads(report.read_text())
+    descendants.stop.set()
+    descendants.join()
+    # wait4's ru_maxrss is the largest of the feeder and the descendants it waited for (not their sum):
+    # counted as the feeder's own, it can only overstate the sum
+    rss_mb = (usage.ru_maxrss + sum(descendants.peaks.values())) / 1024
+    FEEDER_CPU.append(usage.ru_utime + usage.ru_stime)  # includes the workers it waited for
+    FEEDER_PROCESSES.append(1 + len(descendants.peaks))
+    log(
+        f"{config.name}: {wall:.1f} s, peak RSS {rss_mb:.0f} MB over {FEEDER_PROCESSES[-1]} processes "
+        f"(the feeder {usage.ru_maxrss / 1024:.0f} MB), CPU {FEEDER_CPU[-1]:.1f} s"
+    )
+    return wall, rss_mb, json.loads(report.read_text())
 
 
 def written(reports: list[dict[str, Any]]) -> int:
@@ -335,6 +391,7 @@ def main() -> int:
     providers = int(os.environ.get("PROVIDERS", "200"))
     concurrency = os.environ.get("CONCURRENCY", "8")
     writers = os.environ.get("WRITERS", "2")
+    processes = os.environ.get("PROCESSES", "1")  # harvest worker processes (0: threads of the feeder)
     hang_timeout = float(os.environ.get("HANG_TIMEOUT", "20"))
     load_before = round(os.getloadavg()[0], 1)  # the machine is shared: figures are read beside it
     STATE.mkdir(parents=True, exist_ok=True)
@@ -364,19 +421,18 @@ def main() -> int:
         heap.start()
         # Where the first run's CPU went (2 cores): the feeder, the clouds' process, Neo4j (when local).
         neo4j_pid = local.running_pid() if local is not None else None
+        spread = ("--concurrency", concurrency, "--writers", writers, "--processes", processes)
         clouds_cpu, neo4j_cpu = cpu_seconds(server.pid), cpu_seconds(neo4j_pid)
-        wall, rss, first = feed(config, folder / "first.json", uri, "--concurrency", concurrency, "--writers", writers)
+        wall, rss, first = feed(config, folder / "first.json", uri, *spread)
         heap.stop.set()
         clouds_cpu, neo4j_cpu = cpu_used(clouds_cpu, server.pid), cpu_used(neo4j_cpu, neo4j_pid)
-        rewall, rerss, again = feed(
-            config, folder / "again.json", uri, "--concurrency", concurrency, "--writers", writers
-        )
+        rewall, rerss, again = feed(config, folder / "again.json", uri, *spread)
         nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
         # The hang check needs no scale: 3 providers of 2 projects, with and without one that never answers.
         few = names[:3]
         small = folder / "few.yaml"
         small.write_text(yaml.safe_dump(configuration(base, few, timeout=hang_timeout, projects=2)))
-        base_wall, _, _ = feed(small, folder / "few.json", uri, "--concurrency", concurrency)
+        base_wall, _, _ = feed(small, folder / "few.json", uri, "--concurrency", concurrency, "--processes", processes)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -391,7 +447,9 @@ def main() -> int:
         with_hang = folder / "hang.yaml"
         base2 = f"http://127.0.0.1:{hang_server_port}"
         with_hang.write_text(yaml.safe_dump(configuration(base2, [*few, "hangs"], timeout=hang_timeout, projects=2)))
-        hang_wall, _, hang_reports = feed(with_hang, folder / "hang.json", uri, "--concurrency", concurrency)
+        hang_wall, _, hang_reports = feed(
+            with_hang, folder / "hang.json", uri, "--concurrency", concurrency, "--processes", processes
+        )
     finally:
         hanging.terminate()
         hanging.wait(timeout=30)
@@ -412,7 +470,9 @@ def main() -> int:
         "wall_s": round(wall, 1),
         "bundles_per_s": round(ok / wall, 2),
         "providers_ok": ok,
-        "feeder_peak_rss_mb": round(rss, 1),
+        "processes": int(processes),
+        "feeder_peak_rss_mb": round(rss, 1),  # the feeder's processes' peaks, summed
+        "feeder_processes": FEEDER_PROCESSES[0],
         "neo4j_peak_heap_mb": round(heap.peak / 2**20, 1),
         # Where the time went: harvests overlap (CONCURRENCY at once), WRITERS writes at once.
         "harvest_s_per_provider": round(sum(r["seconds"] for r in first) / max(len(first), 1), 2),

@@ -40,6 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--writers", type=int, default=2, help="providers written at once, each in its own transaction (default 2)"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="harvest in this many worker processes, the --concurrency harvests spread over them "
+        "(default 1; 0: in threads of the writing process)",
+    )
     parser.add_argument("--every", metavar="DURATION", help="keep running, harvesting every DURATION (e.g. 15m)")
     parser.add_argument("--metrics-port", type=int, default=9464, help="with --every: /metrics on this port")
     parser.add_argument("--registry", metavar="URL", help="send bundles to this registry's /graphql (else: Neo4j)")
@@ -128,6 +135,7 @@ async def _run(args: argparse.Namespace, config: FeederConfig, console: Console)
             only=set(args.provider) if args.provider else None,
             concurrency=args.concurrency,
             writers=args.writers,
+            processes=args.processes,
             dry_run=args.dry_run,
             prune=args.prune,
             display=Display(Console(stderr=True)),
@@ -179,8 +187,8 @@ def main(args: argparse.Namespace) -> int:
     if args.schema:
         sys.stdout.write(dump_schema())
         return 0
-    if args.concurrency < 1 or args.writers < 1:
-        print("registry feed: --concurrency and --writers must be at least 1", file=sys.stderr)
+    if args.concurrency < 1 or args.writers < 1 or args.processes < 0:
+        print("registry feed: --concurrency and --writers must be at least 1, --processes 0 or more", file=sys.stderr)
         return 2
     try:
         if args.demo:

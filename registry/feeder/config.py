@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
-from registry.feeder.federation_file import yaml_load
 from resolvers.federation_file import IdentityProviderIn, LocationIn
 
 SCHEMA_PATH = Path(__file__).with_name("config.schema.json")
@@ -228,6 +227,9 @@ def _problems(error: ValidationError) -> str:
 
 def read_config(path: Path) -> FeederConfig:
     """A file, or every *.yaml / *.yml / *.json of a folder (merged in name order)."""
+    # here, not at the top: a harvest worker process imports this module without the federation file's writer
+    from registry.feeder.federation_file import yaml_load
+
     files = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml", ".json"}) if path.is_dir() else [path]
     if not files:
         raise ConfigError(f"{path}: no .yaml, .yml or .json files")

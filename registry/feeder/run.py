@@ -20,7 +20,6 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -35,8 +34,7 @@ from rich.table import Table
 from registry.feeder.config import FeederConfig, KubernetesProvider, OpenStackProvider
 from registry.feeder.federation_file import add_changes
 from registry.feeder.harvest import Failure, Harvest, recorded, safe_message
-from registry.feeder.kubernetes import harvest_kubernetes
-from registry.feeder.openstack import harvest_openstack
+from registry.feeder.workers import HarvestWorkers, harvester_of
 from resolvers.db import Database
 from resolvers.edits import delete_node
 from resolvers.federation_file import ProviderBundle
@@ -202,13 +200,6 @@ class RegistryWriter:
         await self.issuer_http.aclose()
 
 
-Harvester = Callable[[FeederConfig, Any], Harvest]
-
-
-def harvester_of(provider: OpenStackProvider | KubernetesProvider) -> Harvester:
-    return harvest_openstack if isinstance(provider, OpenStackProvider) else harvest_kubernetes
-
-
 class Display:
     """Progress on a terminal (rich); plain log lines otherwise."""
 
@@ -274,15 +265,20 @@ def summary(reports: list[ProviderReport], *, dry_run: bool) -> Table:
 
 
 async def _harvest_one(
-    executor: ThreadPoolExecutor, config: FeederConfig, provider: OpenStackProvider | KubernetesProvider
+    harvesters: ThreadPoolExecutor | HarvestWorkers,
+    config: FeederConfig,
+    provider: OpenStackProvider | KubernetesProvider,
 ) -> Harvest:
-    loop = asyncio.get_running_loop()
     started = time.monotonic()
+    # The harvest also stops itself at the deadline (each call is bounded by what is left); this bound
+    # holds even if a library ignores its timeout.
+    bound = provider.timeout + 1.0
     try:
-        # The worker also stops itself at the deadline (each call is bounded by what is left); this
-        # bound holds even if a library ignores its timeout.
+        if isinstance(harvesters, HarvestWorkers):
+            return await harvesters.harvest(provider, bound)
+        loop = asyncio.get_running_loop()
         return await asyncio.wait_for(
-            loop.run_in_executor(executor, harvester_of(provider), config, provider), timeout=provider.timeout + 1.0
+            loop.run_in_executor(harvesters, harvester_of(provider), config, provider), timeout=bound
         )
     except TimeoutError:
         failure = Failure("", "", f"no answer within the provider's timeout of {provider.timeout:g} s")
@@ -301,11 +297,14 @@ async def feed(
     only: set[str] | None = None,
     concurrency: int = 4,
     writers: int = 2,
+    processes: int = 0,
     dry_run: bool = False,
     prune: bool = False,
     display: Display | None = None,
 ) -> list[ProviderReport]:
-    """One run over the configured providers (or `only` those); a report per provider, in config order."""
+    """One run over the configured providers (or `only` those); a report per provider, in config order.
+    `processes` > 0: harvested in that many worker processes (`concurrency` at once over them all),
+    else in threads of this process."""
     providers = [p for p in config.providers if not only or p.name in only]
     unknown = (only or set()) - {p.name for p in config.providers}
     if unknown:
@@ -316,7 +315,12 @@ async def feed(
     # memory for its turn (the feeder's RSS grew with the number of providers).
     unwritten = asyncio.Semaphore(2 * concurrency)
     write_slots = asyncio.Semaphore(1 if dry_run else writers)
-    executor = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest")
+    harvesters: ThreadPoolExecutor | HarvestWorkers
+    if processes > 0:
+        spread = min(processes, concurrency, len(providers) or 1)
+        harvesters = HarvestWorkers(config, spread, threads=-(-concurrency // spread))
+    else:
+        harvesters = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="harvest")
     reports: dict[str, ProviderReport] = {}
 
     async def one(provider: OpenStackProvider | KubernetesProvider) -> None:
@@ -326,7 +330,7 @@ async def feed(
     async def harvest_and_write(provider: OpenStackProvider | KubernetesProvider) -> None:
         async with slots:
             display.started(provider.name)
-            harvest = await _harvest_one(executor, config, provider)
+            harvest = await _harvest_one(harvesters, config, provider)
         report = ProviderReport(
             provider.name, provider.type, "FAILED", harvest.seconds, failures=list(harvest.failures)
         )
@@ -360,7 +364,10 @@ async def feed(
         with display:
             await asyncio.gather(*(one(p) for p in providers))
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+        if isinstance(harvesters, HarvestWorkers):
+            harvesters.close()
+        else:
+            harvesters.shutdown(wait=False, cancel_futures=True)
     ordered = [reports[p.name] for p in providers]
     if prune:
         configured = {stable_uid("Provider", p.name, p.type) for p in config.providers}
