@@ -15,7 +15,7 @@ from registry.feeder import read_federation
 from resolvers.db import Database
 from resolvers.federation_file import FederationFile
 from resolvers.federation_graph import stable_uid
-from tests.bundles import UPSERT, bundle_of, expected_provider, seen_provider, stored_provider
+from tests.bundles import UPSERT, expected_provider, seen_provider, stored_provider
 from tests.conftest import EXAMPLE_FEDERATION, Issuer, replace_graph
 from tests.federations import federations
 from tests.graphql_client import ask, ask_for_errors
@@ -24,11 +24,6 @@ from tests.test_feeder import dump
 
 def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {r["label"]: r["count"] for r in rows}
-
-
-@pytest.fixture
-def cnaf() -> dict[str, Any]:
-    return bundle_of(read_federation(EXAMPLE_FEDERATION), "CLOUD-CNAF")
 
 
 async def test_a_new_provider_is_created_and_a_second_upsert_changes_nothing(

@@ -6,18 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 
 from registry.feeder import read_federation
 from resolvers.db import Database
-from tests.bundles import UPSERT, bundle_of
+from tests.bundles import UPSERT
 from tests.conftest import EXAMPLE_FEDERATION, Issuer, replace_graph
 from tests.graphql_client import ask
-
-
-@pytest.fixture
-def cnaf() -> dict[str, Any]:
-    return bundle_of(read_federation(EXAMPLE_FEDERATION), "CLOUD-CNAF")
 
 
 async def test_edges_added_removed_or_changed_by_hand_are_restored(
