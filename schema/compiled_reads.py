@@ -279,10 +279,9 @@ class _WalkSite:
         if text is None:  # the plan's properties are its key's: the text depends on these two only
             if len(self.texts) >= PLANS_CACHED:
                 self.texts.clear()
-            narrowed = self.properties if context.properties is not None else None
-            text = self.texts[where_clause, index] = _own_parameter(
-                walk.cypher(where_clause, narrowed or context.properties), index
-            )
+            # This walk's own properties (`_narrow`), unless the request reads every property (None).
+            properties = context.properties if context.properties is None else self.properties or context.properties
+            text = self.texts[where_clause, index] = _own_parameter(walk.cypher(where_clause, properties), index)
 
         # The loader is made only when the resolvers will run (an answer made from the rows needs none).
         def deliver(value: Any) -> None:
@@ -731,10 +730,10 @@ def _narrow(sites: Sequence[_Site]) -> None:
     for site in sites:
         visit(site)
     for walk_sites in by_walk.values():
-        names = [site.names for site in walk_sites]
-        if any(n is None for n in names):
+        names = [site.names for site in walk_sites if site.names is not None]
+        if len(names) < len(walk_sites):
             continue  # a root lookup's rows: the operation's properties
-        properties = properties_for(set().union(*names))  # type: ignore[arg-type]
+        properties = properties_for(set().union(*names))
         for site in walk_sites:
             site.properties = properties
 
