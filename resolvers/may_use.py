@@ -8,6 +8,7 @@ resources of a service where the project holds no limit quota are not usable by 
 
 from __future__ import annotations
 
+from resolvers.visibility import Scope
 from resolvers.walks import Walk
 
 # Resource label -> the service label that offers it.
@@ -35,11 +36,23 @@ def may_use_resource(project: str, resource: str, limited: str) -> str:
     return f"(({resource}.isShared AND {limited}) OR EXISTS {{ ({project})-[:CAN_USE]->({resource}) }})"
 
 
+# Walks from a project to what it may use check the caller's visibility of the PROJECT, once per key
+# (`Walk.visible_by_key`), instead of each resource's. That is the same answer for a project the
+# caller may see: an administrator sees every resource; another caller sees the project only as a
+# member of a group whose SLA covers it (never anonymously), and then sees each resource the rule
+# gives it — a shared one (visible to any signed-in caller), or a private one linked to this very
+# project (`CAN_USE`: visible to the members of its groups), or a quota of this project. For a
+# project the caller may NOT see (a writer's mutation payload) these lists are empty, as the
+# project's own quotas and SLAs already are.
+PROJECT_VISIBLE = Scope.predicate("Project", "pr")
+
+
 def _usable_by_project(label: str) -> Walk:
     service = OFFERED_BY[label]
     return Walk(
         f"{label}sUsableByProject",
         f"""MATCH (pr:Project {{uid: key}})
+WHERE {PROJECT_VISIBLE}
 CALL (pr) {{
   MATCH (pr)-[:HAS_QUOTA]->(:Quota {{usage: false}})-[:ON]->(:{service})-[:OFFERS]->(n:{label} {{isShared: true}})
   RETURN n
@@ -48,6 +61,7 @@ CALL (pr) {{
   RETURN n
 }}""",
         label,
+        visible_by_key=("Project", "pr"),
     )
 
 
@@ -56,6 +70,7 @@ def _usable_by_project_on_service(label: str) -> Walk:
     return Walk(
         f"{label}sUsableByProjectOnService",
         f"""MATCH (pr:Project {{uid: key.project}}), (s:{service} {{uid: key.service}})
+WHERE {PROJECT_VISIBLE}
 CALL (pr, s) {{
   // The quota test does not depend on the resource: once per (project, service), not per resource.
   WITH pr, s WHERE {holds_limit_quota("pr", "s")}
@@ -66,6 +81,7 @@ CALL (pr, s) {{
   RETURN n
 }}""",
         label,
+        visible_by_key=("Project", "pr"),
     )
 
 
