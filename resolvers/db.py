@@ -111,9 +111,15 @@ class Database:
         return min(self.statement_timeout_s, left)
 
     async def read(
-        self, cypher: str, params: Mapping[str, Any], *, counter: StatementCount | None = None
+        self,
+        cypher: str,
+        params: Mapping[str, Any],
+        *,
+        counter: StatementCount | None = None,
+        plain_values: bool = True,
     ) -> list[Record]:
-        """One read statement; records come back as plain dicts.
+        """One read statement; records come back as plain dicts (`plain_values=False`: temporal values
+        as the driver made them, for a caller that knows where they may be and makes those plain).
 
         An auto-commit statement rather than a managed transaction: one statement is atomic on its
         own, and BEGIN/COMMIT would add two round trips to every level of every request. What a
@@ -134,7 +140,8 @@ class Database:
                     result = await session.run(query, dict(params))
                     # Records hold maps, lists and scalars only: zip, not `Record.data()` (which walks
                     # every value looking for nodes and relationships to convert).
-                    return [plain(dict(zip(r.keys(), r, strict=True))) for r in await result.fetch(2**31 - 1)]
+                    records = [dict(zip(r.keys(), r, strict=True)) for r in await result.fetch(2**31 - 1)]
+                    return [plain(r) for r in records] if plain_values else records
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
                 if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
                     raise

@@ -9,6 +9,7 @@ a new node type is a row here, its model, its Strawberry type, its filter input 
 from __future__ import annotations
 
 import re
+import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -121,6 +122,12 @@ class NodeKind:
         return _stored(self.model) | self.extra_properties | frozenset(self.stored_extra)
 
     @property
+    def never_temporal(self) -> frozenset[str]:
+        """Stored properties whose values are never dates or times, by their model's annotations: a row of
+        only these holds nothing the driver makes a `neo4j.time` value of (`resolvers.db.plain`)."""
+        return _never_temporal(self.model) | NEVER_TEMPORAL_BOOKKEEPING
+
+    @property
     def words(self) -> str:
         """The label in words, for messages: `volume type`, `SLA`."""
         return self.label if self.label.isupper() else re.sub(r"(?<!^)(?=[A-Z])", " ", self.label).lower()
@@ -131,6 +138,10 @@ COMMON_PROPERTIES = frozenset(
 )
 # How the feeder's last harvest of a provider, or of a region, went (`HarvestIn`, flattened).
 HARVEST_PROPERTIES = frozenset({"harvestLastAttemptAt", "harvestLastSuccessAt", "harvestOutcome", "harvestError"})
+# The properties of COMMON_PROPERTIES and HARVEST_PROPERTIES that are never dates or times (the others are).
+NEVER_TEMPORAL_BOOKKEEPING = frozenset(
+    {"uid", "description", "stale", "addedBy", "changedBy", "harvestOutcome", "harvestError"}
+)
 # A quota names its service by region and kind in the file; stored, it is an edge.
 _QUOTA_REFERENCES = frozenset({"region", "service", "endpoint"})
 
@@ -149,6 +160,30 @@ def _stored(model: type[BaseModel]) -> frozenset[str]:
     if model is ff.ProjectIn:
         own -= {"privateFlavors", "privateImages", "privateNetworks"}  # CAN_USE edges
     return COMMON_PROPERTIES | own
+
+
+_NEVER_TEMPORAL_TYPES = (str, int, float, bool, type(None))
+
+
+def _never_a_date(annotation: object) -> bool:
+    """Values of `annotation` are never dates or times: text, numbers, booleans, enums, literals, and
+    unions and lists of those. Anything else (a date, a datetime, a type not known here) may be."""
+    if annotation in _NEVER_TEMPORAL_TYPES or (isinstance(annotation, type) and issubclass(annotation, Enum)):
+        return True
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Literal:
+        return True
+    if origin is typing.Annotated:
+        return _never_a_date(args[0])
+    if origin in (typing.Union, types.UnionType, list, tuple, set, frozenset):
+        return all(_never_a_date(a) for a in args if a is not Ellipsis)
+    return False
+
+
+@cache
+def _never_temporal(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(to_camel(name) for name, f in model.model_fields.items() if _never_a_date(f.annotation))
 
 
 # ------------------------------------------------------------------------------------------ filters

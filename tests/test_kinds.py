@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import neo4j.time
+
 from resolvers.context import RequestContext
 from resolvers.db import Database
 from resolvers.federation_file import FederationFile
@@ -54,3 +56,36 @@ async def test_a_scope_that_does_not_say_who_is_asking_reads_nothing(
     assert nobody.data == {"providers": {"totalCount": 0, "nodes": []}, "flavors": {"totalCount": 0},
                            "regions": {"nodes": []}}  # fmt: skip
     assert system.data is not None and system.data["providers"]["totalCount"] == len(example_federation.providers)
+
+
+_TIME_TYPES = (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time, neo4j.time.Duration)
+
+
+def test_dates_and_times_are_never_said_to_be_free_of_them() -> None:
+    # the properties that hold dates or times, wherever a kind stores them
+    temporal = {"startDate", "endDate", "createdAt", "documentUploadedAt", "updatedAt", "addedAt", "changedAt",
+                "harvestLastAttemptAt", "harvestLastSuccessAt"}  # fmt: skip
+    for label, kind in KINDS.items():
+        assert not kind.never_temporal & temporal, label
+    assert {"name", "uid", "gpus", "isShared"} <= KINDS["Flavor"].never_temporal
+
+
+async def test_properties_said_never_to_hold_a_date_hold_none_in_the_database(
+    database: Database, example_federation: FederationFile
+) -> None:
+    # given the example federation as the feeder stores it, read back as the driver makes it
+    records = await database.read(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS stored", {}, plain_values=False
+    )
+
+    # then no property its kind says is never a date holds a date or a time (compiled reads leave
+    # such rows as the driver made them, `Walk.rows_may_hold_dates`)
+    checked = 0
+    for record in records:
+        for kind in (KINDS[label] for label in record["labels"] if label in KINDS):
+            for name, value in record["stored"].items():
+                if name in kind.never_temporal:
+                    assert not isinstance(value, _TIME_TYPES), (kind.label, name, value)
+                    checked += 1
+    assert checked > 1000
+    assert any(isinstance(v, _TIME_TYPES) for r in records for v in r["stored"].values())  # the read left them

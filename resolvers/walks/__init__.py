@@ -73,6 +73,14 @@ class Walk:
     def predicates(self) -> Mapping[str, str]:
         return dict(self.filters) if self.filters is not None else KINDS[self.target].filters
 
+    def rows_may_hold_dates(self, properties: tuple[str, ...] | None) -> bool:
+        """Whether its rows, narrowed to `properties` (None: every one), may hold a date or a time: False
+        only for rows of the target alone whose every property is one its kind never stores a date in."""
+        kind = KINDS.get(self.target)
+        if kind is None or properties is None or self.row != "n {.*}" or self.labels:
+            return True
+        return not kind.never_temporal.issuperset(kind.stored.intersection(properties))  # as the row projects them
+
     def cypher(self, where_clause: str, properties: tuple[str, ...] | None = None) -> str:
         """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property)."""
         return _walk_cypher(self, where_clause, properties)
