@@ -17,6 +17,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 import resolvers
+from resolvers.context import pair
 from resolvers.db import Database, StatementBatcher
 from resolvers.visibility import Scope
 from resolvers.walks import Walk, WalkLoader
@@ -62,12 +63,13 @@ def test_the_project_walks_of_the_may_use_rule_are_checked_by_key() -> None:
 async def _rows(database: Database, walk: Walk, keys: list[Any], scope: Scope) -> dict[Any, set[str]]:
     params = {"today": dt.date.today(), "scope": scope.parameter()}
     loader = WalkLoader(walk, None, batcher=StatementBatcher(database), params=params)
-    answers = await loader.load_many([tuple(sorted(k.items())) if isinstance(k, dict) else k for k in keys])
+    answers = await loader.load_many([_frozen(k) for k in keys])
     return {_frozen(k): {row["uid"] for row in rows} for k, rows in zip(keys, answers, strict=True)}
 
 
 def _frozen(key: Any) -> Any:
-    return tuple(sorted(key.items())) if isinstance(key, dict) else key
+    """A key as the resolvers make it for the loader."""
+    return pair(**key) if isinstance(key, dict) else key
 
 
 async def _visible(database: Database, label: str, uids: set[str], scope: Scope) -> set[str]:
