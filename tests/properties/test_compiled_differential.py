@@ -5,7 +5,8 @@ loaders) against the resolvers reading level by level. Answers are compared as J
 
 Hypothesis makes random federations, random callers and random queries over the whole read schema
 (random selections, aliases, inline and named fragments on object and interface types, `__typename`,
-@skip/@include with variables, filters, pages, orderings, nesting): data and errors must be equal.
+@skip/@include with variables, filters, pages, orderings, nesting; half of them deep, an object field at
+every level, so that walks hang below walks): data and errors must be equal.
 """
 
 from __future__ import annotations
@@ -64,9 +65,12 @@ WORDS = ["flavor0", "flavor1", "r0", "r1", "P0", "P1", "net0", "image1", "projec
 class Query:
     """One query being drawn: its variables and named fragments."""
 
-    def __init__(self, draw: st.DrawFn, ids: list[str]) -> None:
+    def __init__(self, draw: st.DrawFn, ids: list[str], deep: bool = False) -> None:
         self.draw = draw
         self.ids = ids
+        # Deep: at least one object field at each level above the last, so that walks hang below walks
+        # (the compiled statement reads those inside their parent's rows).
+        self.deep = deep
         self.variables: dict[str, Any] = {}
         self.declarations: list[str] = []
         self.fragments: list[str] = []
@@ -143,16 +147,31 @@ class Query:
         if not names:  # only objects below (a deployment target): their type's name is all it can say
             return "__typename"
         chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4))  # repeats merge or alias
+        if self.deep:  # one object field or two (as it goes deeper, one), a leaf or two, none repeated
+            objects = [
+                n
+                for n in names
+                if not is_leaf_type(get_named_type(parent.fields[n].type)) and _askable(parent.fields[n])
+            ]
+            leaves = [n for n in names if n not in objects]
+            if objects:
+                below = draw(
+                    st.lists(st.sampled_from(objects), min_size=1, max_size=2 if depth < 3 else 1, unique=True)
+                )
+                chosen = (
+                    [*below, *draw(st.lists(st.sampled_from(leaves), max_size=2, unique=True))] if leaves else below
+                )
         parts = []
         for name in chosen:
             field = parent.fields[name]
             named = get_named_type(field.type)
             alias = f"x{next(self.counter)}: " if draw(st.integers(0, 3)) == 0 else ""
-            text = f"{alias}{name}{self.arguments(field)}"
+            head = f"{alias}{name}{self.arguments(field)}"
+            body = ""
             if not is_leaf_type(named):
                 assert isinstance(named, (GraphQLObjectType, GraphQLInterfaceType))
-                text += f" {{ {self.object_selection(named, depth + 1)} }}"
-            parts.append(self.decorate(text))
+                body = f" {{ {self.object_selection(named, depth + 1)} }}"
+            parts.append(self.decorate(head, body))
         return " ".join(parts)
 
     def object_selection(self, named: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> str:
@@ -172,16 +191,17 @@ class Query:
             parts.append("__typename")
         return " ".join(parts)
 
-    def decorate(self, text: str) -> str:
-        """Sometimes under @skip/@include (by a variable or a literal)."""
+    def decorate(self, head: str, body: str) -> str:
+        """A field (`head`: its name and arguments; `body`: its selection set), sometimes under
+        @skip/@include (by a variable or a literal): a directive goes before the selection set."""
         choice = self.draw(st.integers(0, 7))
         if choice == 0:
-            return f"{text} @include(if: {self.variable('Boolean!', self.draw(st.booleans()))})"
+            return f"{head} @include(if: {self.variable('Boolean!', self.draw(st.booleans()))}){body}"
         if choice == 1:
-            return f"{text} @skip(if: {self.variable('Boolean!', self.draw(st.booleans()))})"
+            return f"{head} @skip(if: {self.variable('Boolean!', self.draw(st.booleans()))}){body}"
         if choice == 2:
-            return f"... @include(if: {self.draw(st.sampled_from(['true', 'false']))}) {{ {text} }}"
-        return text
+            return f"... @include(if: {self.draw(st.sampled_from(['true', 'false']))}) {{ {head}{body} }}"
+        return head + body
 
     def document(self) -> str:
         query_type = SCHEMA.query_type
@@ -200,6 +220,14 @@ class Query:
             parts.append(f"{alias}{name}{self.arguments(field)} {{ {self.object_selection(named, 1)} }}")
         declared = f"({', '.join(self.declarations)})" if self.declarations else ""
         return f"query Random{declared} {{ {' '.join(parts)} }}\n" + "\n".join(self.fragments)
+
+
+def _askable(field: GraphQLField) -> bool:
+    """Whether the generator fills every argument the field requires (not a placement's request)."""
+    return all(
+        name in ("name", "issuer", "id") or not isinstance(argument.type, GraphQLNonNull)
+        for name, argument in field.args.items()
+    )
 
 
 def _data(result: Any) -> str:
@@ -226,11 +254,14 @@ async def test_the_compiled_path_answers_as_the_general_path(database: Database,
     for _ in range(4):
         # when a random caller asks a random query, on the compiled path and on the general path
         scope = CALLERS[data.draw(st.sampled_from(sorted(CALLERS)), label="caller")]
-        query = Query(data.draw, ids)
+        query = Query(data.draw, ids, deep=data.draw(st.booleans(), label="deep"))
         text = query.document()
         data.draw(st.just(text), label="query")
         data.draw(st.just(query.variables), label="variables")
         compiled, compiled_statements = await _answer(COMPILED, text, query.variables, scope, database)
+        assert not any("Syntax Error" in error.message for error in compiled.errors or []), (
+            "the query drawn is not GraphQL"
+        )
         loaders, loaders_statements = await _answer(LOADERS, text, query.variables, scope, database)
         general, _ = await _answer(GENERAL, text, query.variables, scope, database)
 
