@@ -27,7 +27,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol, cast
 
@@ -66,6 +66,7 @@ from resolvers.kinds import KINDS
 from resolvers.projection import names_below, properties_for
 from resolvers.walks import NESTED_LIST_MAX, Walk
 from resolvers.walks import by_id as by_id_walk
+from resolvers.walks import nested as nested_walk
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
 from schema import fast_answers as fast
 from schema.errors import ErrorCode, failure_code
@@ -100,6 +101,13 @@ class ReadShape:
     page: bool = False
     own: bool = False  # a `FieldCompiler`'s: `key` is the list of the objects it hangs from
     dates: bool = True  # its rows may hold dates or times, which are made plain (`resolvers.db.plain`)
+    # A walk's read: what it is, so that it can be written inside its parent's rows (`_Layout`).
+    walk: Walk | None = None
+    where: str = "true"
+    properties: tuple[str, ...] | None = None
+    path: str = "row"
+    pair_with: str | None = None
+    sets_project: bool = False
 
 
 @dataclass
@@ -237,7 +245,8 @@ class _WalkSite:
     properties: tuple[str, ...] | None = None
     # Arguments naming no variable: their filter, made once. Per (filter shape, read index): the text.
     filtered: Any = _UNCONVERTED
-    texts: dict[tuple[str, int], tuple[str, bool]] = field(default_factory=dict)  # (text, its rows may hold dates)
+    # (text, whether its rows may hold dates, the properties they return)
+    texts: dict[tuple[str, int], tuple[str, bool, tuple[str, ...] | None]] = field(default_factory=dict)
 
     def bind(self, binding: _Binding, parent: int | None) -> None:
         assert self.arguments is not None
@@ -283,8 +292,8 @@ class _WalkSite:
             # This walk's own properties (`_narrow`), unless the request reads every property (None).
             properties = context.properties if context.properties is None else self.properties or context.properties
             text = _own_parameter(walk.cypher(where_clause, properties), index)
-            made = self.texts[where_clause, index] = (text, walk.rows_may_hold_dates(properties))
-        text, dates = made
+            made = self.texts[where_clause, index] = (text, walk.rows_may_hold_dates(properties), properties)
+        text, dates, properties = made
 
         # The loader is made only when the resolvers will run (an answer made from the rows needs none).
         def deliver(value: Any) -> None:
@@ -298,7 +307,11 @@ class _WalkSite:
             # an error fails that load only
             context.loader(walk, where).prime(freeze(root_key), error)  # type: ignore[arg-type]
 
-        binding.planned.add(ReadShape(index, text, parent, key, dates=dates), deliver, fail)
+        shape = ReadShape(
+            index, text, parent, key, dates=dates, walk=walk, where=where_clause, properties=properties,
+            path=self.path, pair_with=reach.pair_with, sets_project=reach.sets_project,
+        )  # fmt: skip
+        binding.planned.add(shape, deliver, fail)
         for child in self.children:
             child.bind(binding, index)
         return None
@@ -783,12 +796,109 @@ def _selects_total(selection_set: SelectionSetNode | None, fragments: dict[str, 
 # ----------------------------------------------------------------------------------------- Cypher
 
 
-def _read_text(shape: ReadShape) -> str:
+# A walk read below another walk's rows is written INSIDE them (`resolvers/walks/nested.py`): a
+# COLLECT subquery in the parent's row map, under the name `@<index>`, starting from the parent's
+# node. Reads that cannot be (a root list's, a field compiler's, a walk whose rows are not its
+# target's, or one with such a read below it, since those are keyed by the rows of a read of their
+# own) are subqueries of their own, one after another, keyed by their parent's rows, as above.
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each read of a statement is: on its own (its value in the results), or nested in the
+    rows of its parent read under `@<index>`; and which reads' values may hold dates, with what is
+    nested in them."""
+
+    nested: tuple[bool, ...]
+    children: tuple[tuple[int, ...], ...]
+    dates: tuple[bool, ...]
+
+
+def _hosts(shape: ReadShape) -> bool:
+    """Whether reads can be nested in this read's rows: a walk's whose rows are its target's map."""
+    return shape.walk is not None and not shape.page and not shape.own and shape.walk.rows_are_targets
+
+
+@lru_cache(maxsize=512)
+def layout(shapes: tuple[ReadShape, ...]) -> _Layout:
+    """Which reads are nested: a walk read whose parent hosts it, whose walk can start from a bound
+    node, and every read below which is nested too."""
+    count = len(shapes)
+    assert all(shape.index == position for position, shape in enumerate(shapes)), "reads out of order"
+    children: list[list[int]] = [[] for _ in range(count)]
+    for shape in shapes:
+        if shape.parent is not None:
+            children[shape.parent].append(shape.index)
+    nested = [False] * count
+    for shape in reversed(shapes):  # a read's children come after it
+        parent = shapes[shape.parent] if shape.parent is not None else None
+        nested[shape.index] = (
+            parent is not None
+            and _hosts(parent)
+            and shape.walk is not None
+            and not shape.own
+            and shape.path == "row"
+            and (shape.pair_with is None or parent.sets_project or parent.pair_with is not None)
+            and nested_walk.can_nest(shape.walk)
+            and all(nested[child] for child in children[shape.index])
+        )
+    dates = [shape.dates for shape in shapes]
+    for shape in reversed(shapes):  # a nested read's dates are in its parent's rows
+        if nested[shape.index] and dates[shape.index]:
+            dates[cast("int", shape.parent)] = True
+    return _Layout(tuple(nested), tuple(tuple(c) for c in children), tuple(dates))
+
+
+class _Writer:
+    """Writes one statement's reads, each on its own or nested in its parent's rows."""
+
+    def __init__(self, shapes: tuple[ReadShape, ...], placed: _Layout) -> None:
+        self.shapes = shapes
+        self.layout = placed
+
+    def children(self, index: int, bound: Callable[[ReadShape], nested_walk.Bound]) -> str:
+        """The entries a read's rows get: its nested children (", `@<i>`: COLLECT {...}")."""
+        entries = []
+        for child in self.layout.children[index]:
+            if self.layout.nested[child]:
+                entries.append(f", `@{child}`: {self.nested(self.shapes[child], bound(self.shapes[child]))}")
+        return "".join(entries)
+
+    def nested(self, shape: ReadShape, bound: nested_walk.Bound) -> str:
+        assert shape.walk is not None
+        var = f"n_{shape.index}"
+        visible = shape.walk.target if shape.walk.visible_as is None else None
+        if shape.sets_project:  # its rows are seen by the node it starts from, a project
+            below = replace(bound, project=bound.start, project_visible=bound.start_visible == "Project")
+        elif shape.pair_with is None:
+            below = nested_walk.Bound(var)
+        else:
+            below = bound
+        children = self.children(shape.index, lambda _: replace(below, start=var, start_visible=visible))
+        text = nested_walk.nested_cypher(shape.walk, shape.where, shape.properties, shape.index, bound, children)
+        if text is None:  # `layout` nests only what `can_nest` allows
+            raise AssertionError(f"read {shape.index} ({shape.walk.name}) cannot be nested")
+        return text
+
+    def flat(self, shape: ReadShape) -> str:
+        """A read on its own: its text, with what is nested in its rows."""
+        walk = shape.walk
+        if walk is None or not any(self.layout.nested[child] for child in self.layout.children[shape.index]):
+            return shape.cypher
+        visible = walk.target if walk.visible_as is None else None
+        # Its key: a project's uid when it sets the project, a pair holding it when it pairs with one.
+        project_uid = "key" if shape.sets_project else "key.project" if shape.pair_with is not None else None
+        start = nested_walk.Bound("n", visible, project_uid=project_uid)
+        children = self.children(shape.index, lambda _: start)
+        return _own_parameter(walk.cypher(shape.where, shape.properties, children), shape.index)
+
+
+def _read_text(shape: ReadShape, cypher: str) -> str:
     i = shape.index
     if shape.page:
         return f"""CALL (base) {{
 WITH base {{.today, .scope, f: $q{i}.f, after: $q{i}.after}} AS p
-{shape.cypher}
+{cypher}
 RETURN {{keys: [null], found: [[null, rows]], total: total}} AS w{i}
 }}"""
     if shape.parent is None:
@@ -800,14 +910,14 @@ RETURN {{keys: [null], found: [[null, rows]], total: total}} AS w{i}
 CALL (base, o{i}) {{
 CALL (base, o{i}) {{
 WITH base AS p, o{i} AS objects
-{shape.cypher}
+{cypher}
 }}
 RETURN value AS w{i}
 }}"""
     return f"""WITH *, {keys} AS k{i}
 CALL (base, k{i}) {{
 WITH base {{.today, .scope, f: $q{i}.f, rowLimit: $q{i}.rowLimit, keys: k{i}}} AS p
-{shape.cypher}
+{cypher}
 RETURN collect([key, rows]) AS f{i}
 }}
 WITH *, {{keys: k{i}, found: f{i}}} AS w{i}"""
@@ -817,18 +927,48 @@ WITH *, {{keys: k{i}, found: f{i}}} AS w{i}"""
 def statement(shapes: tuple[ReadShape, ...]) -> str:
     """The operation's one statement: made once per shape (document, operation, and what its variables
     decide: directives, filters set, sort, cursor), the same text for every caller (who is asking is
-    the parameter `p.scope`)."""
-    reads = "\n".join(_read_text(shape) for shape in shapes)
-    values = ", ".join(f"w{shape.index}" for shape in shapes)
+    the parameter `p.scope`). A nested read's place in the results is null: its rows are in its parent's."""
+    placed = layout(shapes)
+    writer = _Writer(shapes, placed)
+    own = [shape for shape in shapes if not placed.nested[shape.index]]
+    reads = "\n".join(_read_text(shape, writer.flat(shape)) for shape in own)
+    values = ", ".join("null" if placed.nested[shape.index] else f"w{shape.index}" for shape in shapes)
     return f"WITH $base AS base\n{reads}\nRETURN [{values}] AS results"
+
+
+def _with_nested(shapes: Sequence[ReadShape], placed: _Layout, values: Sequence[Any]) -> list[Any]:
+    """Every read's value as if it had been read on its own: a nested read's keys and rows, taken out
+    of its parent's rows (its keys as its resolvers make them: the row's uid, or the pair of it with
+    the project its parent's rows are seen by)."""
+    expanded = list(values)
+    for shape in shapes:
+        if not placed.nested[shape.index]:
+            continue
+        parent = shapes[cast("int", shape.parent)]
+        name = f"@{shape.index}"
+        keys: list[Any] = []
+        found: list[Any] = []
+        for parent_key, rows in expanded[parent.index]["found"]:
+            project = parent_key if parent.sets_project else parent_key["project"] if parent.pair_with else None
+            for row in rows:
+                uid = row.get("uid")
+                key = uid if shape.pair_with is None else {"project": project, shape.pair_with: uid}
+                keys.append(key)
+                found.append((key, row.get(name, [])))
+        expanded[shape.index] = {"keys": keys, "found": found}
+    return expanded
 
 
 class _Answers:
     """One request's rows, by the site that read them (`fast_answers.Answering`)."""
 
-    def __init__(self, binding: _Binding, values: Sequence[Any]) -> None:
+    def __init__(self, binding: _Binding, values: Sequence[Any], placed: _Layout) -> None:
         self.reads = binding.reads
+        self.shapes = binding.planned.shapes
         self.values = values
+        self.nested = placed.nested
+        self.layout = placed
+        self.expanded: list[Any] | None = None
         self.by_key: dict[object, dict[Hashable, list[Any]]] = {}
         self.later = False  # some field is left for graphql-core (`fast_answers.Later`)
 
@@ -842,8 +982,17 @@ class _Answers:
         found = self.by_key.get(site)
         if found is None:
             index, _ = self._read(site)
-            found = self.by_key[site] = {freeze(k): rows for k, rows in self.values[index]["found"]}
+            values = self.values
+            if self.nested[index]:
+                if self.expanded is None:
+                    self.expanded = _with_nested(self.shapes, self.layout, values)
+                values = self.expanded
+            found = self.by_key[site] = {freeze(k): rows for k, rows in values[index]["found"]}
         return found
+
+    def below(self, site: object, row: Any) -> list[Any] | None:
+        index, _ = self._read(site)
+        return row.get(f"@{index}") if self.nested[index] else None
 
     def root_key(self, site: object) -> Any:
         return self._read(site)[1]
@@ -868,7 +1017,9 @@ async def read_ahead(
     planned = binding.planned
     if not planned.shapes:
         return None
-    text = statement(tuple(planned.shapes))
+    shapes = tuple(planned.shapes)
+    text = statement(shapes)
+    placed = layout(shapes)
     try:
         # Only the reads whose rows may hold a date are made plain (below): walking every value of a
         # matchmaking answer's rows for the two dates of its SLAs was ~7 % of the server's CPU.
@@ -888,11 +1039,11 @@ async def read_ahead(
         log.warning("compiled read refused; the resolvers read for themselves", exc_info=True)
         return None
     values = records[0]["results"]
-    for shape in planned.shapes:
-        if shape.dates:
+    for shape in shapes:
+        if placed.dates[shape.index] and not placed.nested[shape.index]:
             plain(values[shape.index])
     if answer and planned_operation.answer is not None:
-        answering = _Answers(binding, values)
+        answering = _Answers(binding, values, placed)
         try:
             answered = planned_operation.answer(None, None, answering)
         except fast.NotFast:
@@ -903,10 +1054,10 @@ async def read_ahead(
                 return answered
             # The fields left for graphql-core read through the loaders, as the general path does.
             fast.ANSWERS.labels("fast, some fields by graphql-core").inc()
-            _prime(planned, values)
+            _prime(planned, _with_nested(shapes, placed, values))
             return await fast.complete_later(executor, answered)
     fast.ANSWERS.labels("general").inc()
-    _prime(planned, values)
+    _prime(planned, _with_nested(shapes, placed, values))
     return None
 
 

@@ -75,6 +75,10 @@ class Answering(Protocol):
         """The rows a site read, by the key its resolver would load (NotFast: it did not read)."""
         ...
 
+    def below(self, site: object, row: Any) -> list[Any] | None:
+        """The rows a site read inside its parent's `row`, when it was read there (None: read on its own)."""
+        ...
+
     def root_key(self, site: object) -> Any:
         """The key a root lookup read (NotFast: it did not read)."""
         ...
@@ -383,12 +387,14 @@ def walked(site: object, reach: ByWalk, field: GraphQLField, inner: ObjectAnswer
         uid = row.get("uid")
         if uid is None:
             raise NotFast
-        key = uid if pair_with is None else pair(project=project, **{pair_with: uid})  # as its resolver keys it
-        rows = answering.found(site).get(key, ())
+        rows: Sequence[Any] | None = answering.below(site, row)
+        if rows is None:
+            key = uid if pair_with is None else pair(project=project, **{pair_with: uid})  # as its resolver keys it
+            rows = answering.found(site).get(key, ())
         if len(rows) > walks.NESTED_LIST_MAX:  # its loader refuses it, naming the field (read now, as it does)
             raise NotFast
         # The project its rows are seen by: this key, when the walk sets it; the key's, when it pairs.
-        below = key if sets_project else project if pair_with is not None else None
+        below = uid if sets_project else project if pair_with is not None else None
         if many:
             return [inner(r, below, answering) for r in rows]
         return _first(rows, below, inner, nullable, answering)

@@ -81,26 +81,64 @@ class Walk:
             return True
         return not kind.never_temporal.issuperset(kind.stored.intersection(properties))  # as the row projects them
 
-    def cypher(self, where_clause: str, properties: tuple[str, ...] | None = None) -> str:
-        """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property)."""
-        return _walk_cypher(self, where_clause, properties)
+    @property
+    def rows_are_targets(self) -> bool:
+        """Whether each row is the target node's own map (`n {.*}`), nothing carried beside it."""
+        return self.row == "n {.*}" and not self.carry and not self.labels
+
+    def clauses(self, where_clause: str, properties: tuple[str, ...] | None) -> WalkClauses:
+        """What its Cypher says after `match`: the row (narrowed to `properties`), the condition on
+        each row (the filter, and the caller's visibility), the order."""
+        return _walk_clauses(self, where_clause, properties)
+
+    def cypher(self, where_clause: str, properties: tuple[str, ...] | None = None, children: str = "") -> str:
+        """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property);
+        `children`: entries added to each row's map (reads nested under it, `resolvers/walks/nested.py`)."""
+        return _walk_cypher(self, where_clause, properties, children)
+
+
+@dataclass(frozen=True)
+class WalkClauses:
+    keep: str  # "DISTINCT " or ""
+    row: str
+    condition: str
+    order: str
 
 
 @lru_cache(maxsize=1024)
-def _walk_cypher(walk: Walk, where_clause: str, properties: tuple[str, ...] | None) -> str:
-    # Made once per (walk, filter shape, selection): every request of a kind sends the same text.
-    keep = "DISTINCT " if walk.distinct else ""
+def _walk_clauses(walk: Walk, where_clause: str, properties: tuple[str, ...] | None) -> WalkClauses:
     # (`projection.project`: this package has a module `project`, named after schema/project.py)
     row = projection.project(walk.row, properties, {"n": walk.target, **dict(walk.labels)})
     label, var = walk.visible_as or (walk.target, "n")
     visible = "p.scope.read" if walk.visible_by_key else Scope.predicate(label, var)
     order = walk.order or KINDS[walk.target].order
+    return WalkClauses("DISTINCT " if walk.distinct else "", row, f"{where_clause} AND {visible}", order)
+
+
+def with_entries(row: str, entries: str) -> str:
+    """A row's map (`n {...}`, or a map literal) with `entries` (", name: value, ...") added at its end."""
+    body = row.rstrip()[:-1].rstrip()
+    return body + (entries.removeprefix(", ") if body.endswith("{") else entries) + "}"
+
+
+@lru_cache(maxsize=1024)
+def _walk_cypher(walk: Walk, where_clause: str, properties: tuple[str, ...] | None, children: str) -> str:
+    # Made once per (walk, filter shape, selection): every request of a kind sends the same text.
+    clauses = walk.clauses(where_clause, properties)
+    carried = "".join(", " + v for v in walk.carry)
+    ordered = f"WITH key, {clauses.row} AS row ORDER BY {clauses.order}, n.uid\n"
+    if children:
+        # A projection holding a subquery counts as aggregating: ORDER BY after it could not read `n`.
+        ordered = (
+            f"WITH p, key, n{carried} ORDER BY {clauses.order}, n.uid\n"
+            f"WITH key, {with_entries(clauses.row, children)} AS row\n"
+        )
     return (
         "UNWIND p.keys AS key\n"
         f"{walk.match}\n"
-        f"WITH {keep}p, key, n{''.join(', ' + v for v in walk.carry)}\n"
-        f"WHERE {where_clause} AND {visible}\n"
-        f"WITH key, {row} AS row ORDER BY {order}, n.uid\n"
+        f"WITH {clauses.keep}p, key, n{carried}\n"
+        f"WHERE {clauses.condition}\n"
+        f"{ordered}"
         f"WITH key, collect(row)[..{BRANCH_PARAMETER}.rowLimit] AS rows, null AS total"
     )
 
