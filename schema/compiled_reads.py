@@ -4,8 +4,9 @@ Before graphql-core executes a query, the operation's selection (fragments, alia
 and arguments resolved as the executor itself resolves them) is planned against `schema/read_plan.py`:
 every field a walk answers becomes a subquery of one statement running that walk's own Cypher
 (`Walk.cypher`: its match, filters, order, visibility and projection) for the keys the statement makes
-from the rows of the read above it; every root list, `PageQuery.cypher`. The statement returns, per
-read, the keys and rows its resolver's loader would have read.
+from the rows of the read above it — or, below another walk's rows, inside each of them, from the
+parent's node (`resolvers/walks/nested.py`); every root list, `PageQuery.cypher`. The statement returns,
+per read, the keys and rows its resolver's loader would have read (a nested read's, within its parent's).
 
 When the plan knows how every selected field is answered, the answer is built straight from those rows
 (`schema/fast_answers.py`: no resolver, no per-field step of graphql-core), and returned only if it
@@ -85,11 +86,13 @@ FALLBACKS = Counter(
 )
 
 # ------------------------------------------------------------------------------------- the plan
-# Each read is the very Cypher its loader would send (`Walk.cypher`, `PageQuery.cypher`), run in a
-# subquery of its own, after the read it hangs from: its keys are made in the statement from that
-# read's rows. Subqueries one after another, not nested: Neo4j plans each on its own (nested ones took
-# it tens of seconds to plan). A shape is what the text depends on (never a value): hashable, so the
-# text is made once per shape. Values travel in `$q<i>` parameters.
+# Each read is the very Cypher its loader would send (`Walk.cypher`, `PageQuery.cypher`): a walk below a
+# walk's rows inside them (`_Layout`), any other read in a subquery of its own, after the read it hangs
+# from, its keys made in the statement from that read's rows. Those subqueries follow one another, not
+# nested: `CALL` subqueries nested in each other took Neo4j tens of seconds to plan (`COLLECT`
+# subqueries in row maps plan in a fraction of a second: egi matchmaking's ~0.2 s, once per text).
+# A shape is what the text depends on (never a value): hashable, so the text is made once per shape.
+# Values travel in `$q<i>` parameters.
 
 
 @dataclass(frozen=True)
@@ -749,7 +752,12 @@ def _narrow(sites: Sequence[_Site]) -> None:
         names = [site.names for site in walk_sites if site.names is not None]
         if len(names) < len(walk_sites):
             continue  # a root lookup's rows: the operation's properties
-        properties = properties_for(set().union(*names))
+        selected = set().union(*names)
+        properties = properties_for(selected)
+        if "id" not in selected and not any(site.children for site in walk_sites):
+            # Rows nothing is read from (no walk, no resolver below them) and whose id no one asks: their
+            # uid is no one's key (egi matchmaking's ~230 flavors, images, networks and quotas: 45 -> 34 KB).
+            properties = tuple(name for name in properties if name != "uid")
         for site in walk_sites:
             site.properties = properties
 

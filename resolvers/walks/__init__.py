@@ -129,9 +129,11 @@ def _walk_cypher(walk: Walk, where_clause: str, properties: tuple[str, ...] | No
     ordered = f"WITH key, {clauses.row} AS row ORDER BY {clauses.order}, n.uid\n"
     if children:
         # A projection holding a subquery counts as aggregating: ORDER BY after it could not read `n`.
+        # Under CASE, Neo4j evaluates the row's subqueries per row as nested plans; bare, its planner
+        # rolls each into the statement's plan (RollUpApply): ~0.4 ms more for egi matchmaking's.
         ordered = (
             f"WITH p, key, n{carried} ORDER BY {clauses.order}, n.uid\n"
-            f"WITH key, {with_entries(clauses.row, children)} AS row\n"
+            f"WITH key, CASE WHEN n IS NULL THEN null ELSE {with_entries(clauses.row, children)} END AS row\n"
         )
     return (
         "UNWIND p.keys AS key\n"
