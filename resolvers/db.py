@@ -84,6 +84,14 @@ def plain(value: Any) -> Any:
     return value
 
 
+def plain_own(row: dict[str, Any], nested: str = "@") -> None:
+    """A row's own values made plain (`plain`), in place, leaving the entries named `@…`: the rows of
+    reads nested in it, each made plain, or not, by what that read may hold."""
+    for k, v in row.items():
+        if type(v) not in _SCALARS and not k.startswith(nested):
+            row[k] = plain(v)
+
+
 @dataclass
 class StatementCount:
     """Statements sent on behalf of one GraphQL request (the same figure /metrics adds up)."""

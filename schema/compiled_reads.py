@@ -60,7 +60,7 @@ from strawberry.types.base import get_object_definition
 from resolvers import catalogue
 from resolvers.catalogue import Page
 from resolvers.context import RequestContext
-from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze, plain
+from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze, plain, plain_own
 from resolvers.errors import Refusal
 from resolvers.filters import FilterError, compile_where
 from resolvers.kinds import KINDS
@@ -944,6 +944,30 @@ def statement(shapes: tuple[ReadShape, ...]) -> str:
     return f"WITH $base AS base\n{reads}\nRETURN [{values}] AS results"
 
 
+def _make_plain(shapes: Sequence[ReadShape], placed: _Layout, values: Sequence[Any]) -> None:
+    """Make plain, in place, the rows of the reads that may hold dates, and only those (a nested read's
+    within its parent's rows): walking every value of egi matchmaking's rows was ~7 % of the server's CPU."""
+
+    def rows_of(index: int, row_lists: list[list[Any]]) -> None:
+        if shapes[index].dates:
+            for rows in row_lists:
+                for row in rows:
+                    plain_own(row)
+        for child in placed.children[index]:
+            if placed.nested[child] and placed.dates[child]:
+                name = f"@{child}"
+                rows_of(child, [row.get(name, []) for rows in row_lists for row in rows])
+
+    for shape in shapes:
+        index = shape.index
+        if placed.nested[index] or not placed.dates[index]:
+            continue
+        if any(placed.nested[child] for child in placed.children[index]):
+            rows_of(index, [rows for _, rows in values[index]["found"]])
+        else:
+            plain(values[index])
+
+
 def _with_nested(shapes: Sequence[ReadShape], placed: _Layout, values: Sequence[Any]) -> list[Any]:
     """Every read's value as if it had been read on its own: a nested read's keys and rows, taken out
     of its parent's rows (its keys as its resolvers make them: the row's uid, or the pair of it with
@@ -1047,9 +1071,7 @@ async def read_ahead(
         log.warning("compiled read refused; the resolvers read for themselves", exc_info=True)
         return None
     values = records[0]["results"]
-    for shape in shapes:
-        if placed.dates[shape.index] and not placed.nested[shape.index]:
-            plain(values[shape.index])
+    _make_plain(shapes, placed, values)
     if answer and planned_operation.answer is not None:
         answering = _Answers(binding, values, placed)
         try:
