@@ -1,0 +1,90 @@
+"""How a walk is rewritten to be read inside its parent's rows (`resolvers/walks/nested.py`): from the
+bound node, its own variables renamed after its read, its once-per-key visibility check left out only
+where the parent's read checked that very node. (That the answers stay the same is the differential
+test's: `tests/properties/test_compiled_differential.py`.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from resolvers import may_use
+from resolvers.visibility import Scope
+from resolvers.walks import edge_walk
+from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
+from resolvers.walks.nested import Bound, can_nest, nested_cypher
+from resolvers.walks.project import QUOTAS_BY_PROJECT_ON_SERVICE
+from schema.read_plan import FIELD_READS, ByWalk
+
+PROJECT_CHECK = Scope.predicate("Project", "pr")
+
+
+def _declared(text: str) -> set[str]:
+    return set(re.findall(r"\(([a-z_]\w*)[:)]", text))
+
+
+def test_an_edge_walk_starts_from_the_bound_node_and_renames_its_own_variables() -> None:
+    text = nested_cypher(edge_walk("SLA", "Project"), "true", ("name", "uid"), 4, Bound("n_2", "SLA"))
+    assert text is not None
+    assert "MATCH (n_2:SLA)-[:COVERS]->(n_4:Project)" in text
+    assert not re.search(r"(?<![\w.$`])key(?![\w`])", text)  # no key left: the parent's node is the start
+    assert "(n:" not in text and "(n)" not in text  # its `n` is `n_4`: no shadowing of the parent's `n`
+    assert "LIMIT $q4.rowLimit" in text
+
+
+def test_filters_read_the_walks_own_parameter() -> None:
+    walk = edge_walk("ComputeService", "Flavor")
+    text = nested_cypher(walk, "n.gpus >= p.f.gpus_min", None, 7, Bound("n_6", "ComputeService"))
+    assert text is not None and "n_7.gpus >= $q7.f.gpus_min" in text and "p.f." not in text
+
+
+def test_a_pair_key_binds_the_project_node_or_looks_its_uid_up() -> None:
+    walk = may_use.RESOURCES_USABLE_BY_PROJECT_ON_SERVICE["Flavor"]
+    bound = nested_cypher(walk, "true", None, 7, Bound("n_6", "ComputeService", project="n_2", project_visible=True))
+    assert bound is not None and "MATCH (n_2:Project), (n_6:ComputeService)" in bound
+    looked_up = nested_cypher(walk, "true", None, 7, Bound("n", "ComputeService", project_uid="key.project"))
+    assert looked_up is not None and "(pr_7:Project {uid: key.project})" in looked_up
+
+
+@pytest.mark.parametrize(
+    ("bound", "checked"),
+    [
+        (Bound("n_6", "ComputeService", project="n_2", project_visible=True), False),  # a checked project
+        (Bound("n_6", "ComputeService", project="n_2", project_visible=False), True),  # bound, not checked as such
+        (Bound("n", "ComputeService", project_uid="key.project"), True),  # only its uid: looked up, checked
+    ],
+)
+def test_the_once_per_key_check_is_left_out_only_for_a_project_its_parent_checked(bound: Bound, checked: bool) -> None:
+    for walk in (may_use.RESOURCES_USABLE_BY_PROJECT_ON_SERVICE["Image"], QUOTAS_BY_PROJECT_ON_SERVICE):
+        text = nested_cypher(walk, "true", None, 8, bound)
+        assert text is not None
+        assert ("vis_group_8" in text) is checked, walk.name
+
+
+def test_a_project_walk_under_a_row_not_checked_as_a_project_keeps_its_check() -> None:
+    walk = may_use.RESOURCES_USABLE_BY_PROJECT["Flavor"]
+    assert PROJECT_CHECK in walk.match
+    checked = nested_cypher(walk, "true", None, 3, Bound("n_2", "Project"))
+    unchecked = nested_cypher(walk, "true", None, 3, Bound("n_2", None))
+    assert checked is not None and "vis_group" not in checked
+    assert unchecked is not None and "vis_group_3" in unchecked
+
+
+def test_walks_whose_key_is_read_elsewhere_or_whose_rows_carry_more_are_not_nested() -> None:
+    assert not can_nest(USER_GROUP_BY_NAME_AT_ISSUER)  # keyed by name and issuer, not by a node
+    assert not can_nest(may_use.DEPLOYMENT_TARGETS_BY_USER_GROUP)  # rows of several nodes
+
+
+def test_every_walk_a_field_reads_either_nests_or_says_why_not() -> None:
+    for (type_name, field), reach in FIELD_READS.items():
+        if not isinstance(reach, ByWalk):
+            continue
+        walk = reach.walk
+        if can_nest(walk):
+            text = nested_cypher(walk, "true", None, 9, Bound("parent", walk.target, project="project"))
+            assert text is not None
+            declared = _declared(text) - {"parent", "project"}
+            assert all(name.endswith("_9") for name in declared), (type_name, field, declared)
+        else:
+            assert not walk.rows_are_targets or "{uid: key" not in walk.match, (type_name, field)
