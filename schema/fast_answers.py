@@ -102,7 +102,7 @@ class ObjectAnswer:
     """An object's selection, field by field in the query's order, from its row; `build`: how its
     resolver makes the object from the row (None: it is not built, its fields read the row only)."""
 
-    __slots__ = ("build", "check", "enums", "fields")
+    __slots__ = ("build", "check", "enums", "fields", "plan")
 
     def __init__(
         self, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], check: Any,
@@ -110,6 +110,8 @@ class ObjectAnswer:
     ) -> None:  # fmt: skip
         self.build = build
         self.fields = tuple(fields)
+        # Each field with what `off_row` says of a natural one (stored name, type, fit), read here without a call.
+        self.plan = tuple((name, getattr(field, "natural", None), field) for name, field in self.fields)
         self.check = check  # the type's is_type_of, as graphql-core checks each object
         # Not built, its fields read off the row: the enum conversions its builder would make of the row.
         self.enums = tuple(enums)
@@ -129,7 +131,15 @@ class ObjectAnswer:
     def answer(self, row: Any, project: Any, built: Any, answering: Answering) -> dict[str, Any]:
         if self.check is not None and built is not None and self.check(built, None) is not True:
             raise NotFast
-        return {name: field(row, project, built, answering) for name, field in self.fields}
+        answer: dict[str, Any] = {}
+        for name, natural, field in self.plan:
+            if natural is not None:  # a stored value already what its type serialises it to: as it is
+                value = row.get(natural[0])
+                if type(value) is natural[1] and (natural[2] is None or natural[2](value)):
+                    answer[name] = value
+                    continue
+            answer[name] = field(row, project, built, answering)
+        return answer
 
 
 class AbstractAnswer(ObjectAnswer):
@@ -271,6 +281,7 @@ def off_row(object_type: GraphQLObjectType, name: str, reading: RowReading) -> F
             return value
         return coerced(row, project, built, answering)
 
+    answer.natural = (stored_name, kind, fits)  # type: ignore[attr-defined]  # read by ObjectAnswer.answer
     return answer
 
 
