@@ -84,11 +84,11 @@ def plain(value: Any) -> Any:
     return value
 
 
-def plain_own(row: dict[str, Any], nested: str = "@") -> None:
-    """A row's own values made plain (`plain`), in place, leaving the entries named `@…`: the rows of
-    reads nested in it, each made plain, or not, by what that read may hold."""
+def plain_own(row: dict[str, Any], nested_prefix: str) -> None:
+    """A row's own values made plain (`plain`), in place, leaving the entries whose names start with
+    `nested_prefix`: the rows of reads nested in it, each made plain, or not, by what that read may hold."""
     for k, v in row.items():
-        if type(v) not in _SCALARS and not k.startswith(nested):
+        if type(v) not in _SCALARS and not k.startswith(nested_prefix):
             row[k] = plain(v)
 
 

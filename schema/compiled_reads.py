@@ -864,12 +864,13 @@ class _Writer:
         self.shapes = shapes
         self.layout = placed
 
-    def children(self, index: int, bound: Callable[[ReadShape], nested_walk.Bound]) -> str:
-        """The entries a read's rows get: its nested children (", `@<i>`: COLLECT {...}")."""
+    def children(self, index: int, bound: nested_walk.Bound) -> str:
+        """The entries a read's rows get: its nested children (", `@<i>`: COLLECT {...}"), each read
+        from `bound` (the read's node, and the project its rows are seen by)."""
         entries = []
         for child in self.layout.children[index]:
             if self.layout.nested[child]:
-                entries.append(f", `@{child}`: {self.nested(self.shapes[child], bound(self.shapes[child]))}")
+                entries.append(f", `{nested_walk.entry(child)}`: {self.nested(self.shapes[child], bound)}")
         return "".join(entries)
 
     def nested(self, shape: ReadShape, bound: nested_walk.Bound) -> str:
@@ -882,7 +883,7 @@ class _Writer:
             below = nested_walk.Bound(var)
         else:
             below = bound
-        children = self.children(shape.index, lambda _: replace(below, start=var, start_visible=visible))
+        children = self.children(shape.index, replace(below, start=var, start_visible=visible))
         text = nested_walk.nested_cypher(shape.walk, shape.where, shape.properties, shape.index, bound, children)
         if text is None:  # `layout` nests only what `can_nest` allows
             raise AssertionError(f"read {shape.index} ({shape.walk.name}) cannot be nested")
@@ -896,8 +897,7 @@ class _Writer:
         visible = walk.target if walk.visible_as is None else None
         # Its key: a project's uid when it sets the project, a pair holding it when it pairs with one.
         project_uid = "key" if shape.sets_project else "key.project" if shape.pair_with is not None else None
-        start = nested_walk.Bound("n", visible, project_uid=project_uid)
-        children = self.children(shape.index, lambda _: start)
+        children = self.children(shape.index, nested_walk.Bound("n", visible, project_uid=project_uid))
         return _own_parameter(walk.cypher(shape.where, shape.properties, children), shape.index)
 
 
@@ -952,10 +952,10 @@ def _make_plain(shapes: Sequence[ReadShape], placed: _Layout, values: Sequence[A
         if shapes[index].dates:
             for rows in row_lists:
                 for row in rows:
-                    plain_own(row)
+                    plain_own(row, nested_walk.NESTED_PREFIX)
         for child in placed.children[index]:
             if placed.nested[child] and placed.dates[child]:
-                name = f"@{child}"
+                name = nested_walk.entry(child)
                 rows_of(child, [row.get(name, []) for rows in row_lists for row in rows])
 
     for shape in shapes:
@@ -977,7 +977,7 @@ def _with_nested(shapes: Sequence[ReadShape], placed: _Layout, values: Sequence[
         if not placed.nested[shape.index]:
             continue
         parent = shapes[cast("int", shape.parent)]
-        name = f"@{shape.index}"
+        name = nested_walk.entry(shape.index)
         keys: list[Any] = []
         found: list[Any] = []
         for parent_key, rows in expanded[parent.index]["found"]:
@@ -998,7 +998,6 @@ class _Answers:
         self.reads = binding.reads
         self.shapes = binding.planned.shapes
         self.values = values
-        self.nested = placed.nested
         self.layout = placed
         self.expanded: list[Any] | None = None
         self.by_key: dict[object, dict[Hashable, list[Any]]] = {}
@@ -1015,7 +1014,7 @@ class _Answers:
         if found is None:
             index, _ = self._read(site)
             values = self.values
-            if self.nested[index]:
+            if self.layout.nested[index]:
                 if self.expanded is None:
                     self.expanded = _with_nested(self.shapes, self.layout, values)
                 values = self.expanded
@@ -1024,7 +1023,7 @@ class _Answers:
 
     def below(self, site: object, row: Any) -> list[Any] | None:
         index, _ = self._read(site)
-        return row.get(f"@{index}") if self.nested[index] else None
+        return row.get(nested_walk.entry(index)) if self.layout.nested[index] else None
 
     def root_key(self, site: object) -> Any:
         return self._read(site)[1]

@@ -77,7 +77,7 @@ def test_walks_whose_key_is_read_elsewhere_or_whose_rows_carry_more_are_not_nest
     assert not can_nest(may_use.DEPLOYMENT_TARGETS_BY_USER_GROUP)  # rows of several nodes
 
 
-def test_every_walk_a_field_reads_either_nests_or_says_why_not() -> None:
+def test_every_walk_a_field_reads_nests_with_only_its_own_variables_unless_it_cannot_start_from_a_node() -> None:
     for (type_name, field), reach in FIELD_READS.items():
         if not isinstance(reach, ByWalk):
             continue

@@ -77,7 +77,7 @@ class Walk:
         """Whether its rows, narrowed to `properties` (None: every one), may hold a date or a time: False
         only for rows of the target alone whose every property is one its kind never stores a date in."""
         kind = KINDS.get(self.target)
-        if kind is None or properties is None or self.row != "n {.*}" or self.labels:
+        if kind is None or properties is None or not self.rows_are_targets:
             return True
         return not kind.never_temporal.issuperset(kind.stored.intersection(properties))  # as the row projects them
 

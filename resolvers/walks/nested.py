@@ -37,6 +37,7 @@ _NOT_DECLARED = frozenset({"true", "false", "null", "p", "base", "key"})
 _COMMENT = re.compile(r"//[^\n]*")
 _HINT = re.compile(r"USING INDEX \w+:\w+\(\w+\)\s*")
 _KEY = re.compile(r"(?<![\w.$`])key(?![\w`])(?!: )")
+NESTED_PREFIX = "@"  # no stored property starts with it: GraphQL names and their camelCase never do
 _CHILDREN = "\x00"  # where the children's entries go, once the walk's own variables are renamed
 _PROJECT_UID = "\x01"  # where the project's uid goes, when no project node is bound
 
@@ -55,6 +56,11 @@ class Bound:
     project: str | None = None
     project_visible: bool = False
     project_uid: str | None = None
+
+
+def entry(index: int) -> str:
+    """The name under which a nested read's rows are in each of its parent's rows."""
+    return f"{NESTED_PREFIX}{index}"
 
 
 def nested_cypher(
