@@ -203,6 +203,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
             scope=await caller_scope(request),
             documents=state.documents,
             document_max_bytes=state.settings.document_max_bytes,
+            statement_subqueries_max=state.settings.max_statement_subqueries,
         )
 
 

@@ -12,6 +12,9 @@ from resolvers.documents import DocumentStore
 from resolvers.visibility import Scope
 from resolvers.walks import Walk, WalkLoader
 
+# ~30 ms of Neo4j's planning each, once per statement text: egi matchmaking has 35.
+STATEMENT_SUBQUERIES_MAX = 64
+
 
 @dataclass
 class RequestContext:
@@ -22,6 +25,8 @@ class RequestContext:
     scope: Scope
     documents: DocumentStore | None = None  # None: document storage is not configured
     document_max_bytes: int = 20 * 1024 * 1024
+    # Most subqueries Neo4j plans in a read operation's one statement (`schema.compiled_reads`).
+    statement_subqueries_max: int = STATEMENT_SUBQUERIES_MAX
     today: dt.date = field(default_factory=today)
     # The stored properties walks return: those the operation names (None: all; set by `select`).
     properties: tuple[str, ...] | None = None

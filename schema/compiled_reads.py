@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -59,7 +60,7 @@ from strawberry.types.base import get_object_definition
 
 from resolvers import catalogue
 from resolvers.catalogue import Page
-from resolvers.context import RequestContext
+from resolvers.context import STATEMENT_SUBQUERIES_MAX, RequestContext
 from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze, plain, plain_own
 from resolvers.errors import Refusal
 from resolvers.filters import FilterError, compile_where
@@ -113,18 +114,55 @@ class ReadShape:
     sets_project: bool = False
 
 
+# ------------------------------------------------------------------------ what a statement may cost to plan
+# Neo4j plans every subquery of a statement (`COLLECT`, `EXISTS`, `CALL`, each branch of a `UNION`) on
+# the statement's first run: ~30 ms each at the egi scale on this project's machines (egi matchmaking,
+# 35 subqueries: ~1 s, once per text). Neither aliases nor the depth and cost limits bound how many a
+# document makes: 4 aliased regions × 4 aliased compute services of a matchmaking-shaped query make
+# ~250, planned for 8 s (past most requests' deadline), for every new shape a caller sends. So a
+# statement takes reads while their subqueries fit a budget (its first read always: alone, it is what
+# its loader would send); a read past it is left to its resolver (the named fallback), whose loader's
+# statement is small, batched per level, and shared by every field, alias and request reading the same
+# walk. Binding counts each read's text and its subquery in the statement; the statement made is
+# counted again, and its last reads dropped while it is over (nesting may add what a text lacks).
+_SUBQUERY = re.compile(r"\b(?:EXISTS|COLLECT|COUNT|CALL)\s*[({]|\bUNION\b")
+
+BUDGET_CUTS = Counter(
+    "registry_compiled_read_budget_cuts_total",
+    "Reads left to their resolvers because the operation's statement had spent its planning budget.",
+)
+
+
+@lru_cache(maxsize=4096)
+def subqueries(cypher: str) -> int:
+    """How many subqueries Neo4j plans for this text (the text itself one)."""
+    return 1 + len(_SUBQUERY.findall(cypher))
+
+
 @dataclass
 class _Planned:
+    budget: int = STATEMENT_SUBQUERIES_MAX
     shapes: list[ReadShape] = field(default_factory=list)
     deliveries: list[Callable[[Any], None]] = field(default_factory=list)
     # How each root read fails its resolvers when the statement cannot be read (an outage, the deadline).
-    failures: list[Callable[[Exception], None]] = field(default_factory=list)
+    failures: list[Callable[[Exception], None] | None] = field(default_factory=list)
+    spent: int = 0  # subqueries of the reads taken
+
+    def fits(self, cypher: str, type_name: str, name: str) -> bool:
+        """Whether a read of this text fits the statement's budget (then counted as spent); if not, the
+        field takes the fallback."""
+        cost = subqueries(cypher) + 1  # and its subquery in the statement
+        if self.shapes and self.spent + cost > self.budget:
+            BUDGET_CUTS.inc()
+            _fallback(type_name, name)
+            return False
+        self.spent += cost
+        return True
 
     def add(self, shape: ReadShape, delivery: Callable[[Any], None], failure: Callable[[Exception], None]) -> int:
         self.shapes.append(shape)
         self.deliveries.append(delivery)
-        if shape.parent is None:
-            self.failures.append(failure)
+        self.failures.append(failure if shape.parent is None else None)
         return shape.index
 
 
@@ -169,7 +207,7 @@ class _Binding:
         self.executor = executor
         self.context = context
         self.params: dict[str, Any] = {"base": context.params}
-        self.planned = _Planned()
+        self.planned = _Planned(context.statement_subqueries_max)
         # What each site read: its read's index, and its root key (a lookup) or page query (a root list).
         self.reads: dict[object, tuple[int, Any]] = {}
 
@@ -286,8 +324,7 @@ class _WalkSite:
         else:
             key = f"{{project: {self.project}, {reach.pair_with}: {self.path}.uid}}"
         context = binding.context
-        index = binding.next(values_param)
-        binding.reads[self] = (index, root_key)
+        index = len(binding.params) - 1  # the read's, if it fits the statement
         made = self.texts.get((where_clause, index))
         if made is None:  # the plan's properties are its key's: the text depends on these two only
             if len(self.texts) >= PLANS_CACHED:
@@ -297,6 +334,10 @@ class _WalkSite:
             text = _own_parameter(walk.cypher(where_clause, properties), index)
             made = self.texts[where_clause, index] = (text, walk.rows_may_hold_dates(properties), properties)
         text, dates, properties = made
+        if not binding.planned.fits(text, self.type_name, self.name):
+            return None
+        binding.next(values_param)
+        binding.reads[self] = (index, root_key)
 
         # The loader is made only when the resolvers will run (an answer made from the rows needs none).
         def deliver(value: Any) -> None:
@@ -360,6 +401,8 @@ class _OwnSite:
         if made is None:
             return None
         cypher, values = made
+        if not binding.planned.fits(cypher, self.type_name, self.name):
+            return None
         binding.next(values)
         objects = (
             "[null]"
@@ -411,9 +454,11 @@ class _RootSite:
         except Refusal:  # the resolver refuses the same arguments, with the same error
             return None
         answer_key = catalogue.page_answer_key(**arguments, with_total=with_total)
+        cypher = query.cypher(binding.context.properties, with_total=with_total)
+        if not binding.planned.fits(cypher, self.type_name, self.name):
+            return None
         index = binding.next(query.params)
         binding.reads[self] = (index, query)
-        cypher = query.cypher(binding.context.properties, with_total=with_total)
         batcher = binding.context.batcher
 
         def deliver(value: Any) -> None:
@@ -1048,8 +1093,7 @@ async def read_ahead(
     planned = binding.planned
     if not planned.shapes:
         return None
-    shapes = tuple(planned.shapes)
-    text = statement(shapes)
+    shapes, text = _within_budget(binding)
     placed = layout(shapes)
     try:
         # Only the reads whose rows may hold a date are made plain (below): walking every value of a
@@ -1063,7 +1107,8 @@ async def read_ahead(
             # An outage or the deadline: the root fields fail with it, as their first statement would
             # (asking again would only wait for Neo4j again).
             for fail in planned.failures:
-                fail(error)
+                if fail is not None:
+                    fail(error)
             return None
         # A statement Neo4j refused is the compiler's fault, not the caller's: the resolvers read for
         # themselves (answers stay right; the statement count says it).
@@ -1088,6 +1133,25 @@ async def read_ahead(
     fast.ANSWERS.labels("general").inc()
     _prime(planned, _with_nested(shapes, placed, values))
     return None
+
+
+def _within_budget(binding: _Binding) -> tuple[tuple[ReadShape, ...], str]:
+    """The statement of the reads bound, its last reads dropped (leaves: a read's children come after it)
+    while its subqueries are over the budget; the dropped reads are left to their resolvers."""
+    planned = binding.planned
+    shapes = tuple(planned.shapes)
+    text = statement(shapes)
+    while len(shapes) > 1 and subqueries(text) > planned.budget:
+        shapes = shapes[:-1]
+        text = statement(shapes)
+    kept = len(shapes)
+    if kept < len(planned.shapes):
+        BUDGET_CUTS.inc(len(planned.shapes) - kept)
+        for dropped in planned.shapes[kept:]:
+            del binding.params[f"q{dropped.index}"]
+        del planned.shapes[kept:], planned.deliveries[kept:], planned.failures[kept:]
+        binding.reads = {site: read for site, read in binding.reads.items() if read[0] < kept}
+    return shapes, text
 
 
 def _prime(planned: _Planned, values: Sequence[Any]) -> None:

@@ -6,7 +6,8 @@ loaders) against the resolvers reading level by level. Answers are compared as J
 Hypothesis makes random federations, random callers and random queries over the whole read schema
 (random selections, aliases, inline and named fragments on object and interface types, `__typename`,
 @skip/@include with variables, filters, pages, orderings, nesting; half of them deep, an object field at
-every level, so that walks hang below walks): data and errors must be equal.
+every level, so that walks hang below walks): data and errors must be equal, also when a small
+statement budget leaves most reads to their resolvers.
 """
 
 from __future__ import annotations
@@ -238,8 +239,16 @@ def _errors(result: Any) -> list[tuple[str, str, Any]]:
     return sorted((e.message, repr(e.path), repr(e.extensions)) for e in result.errors or [])
 
 
-async def _answer(schema: Any, query: str, variables: dict[str, Any], scope: Scope, database: Database) -> Any:
-    context = RequestContext(database=database, scope=scope)
+# The compiled path is held to one statement here (however many subqueries it holds); the budget that
+# leaves reads past it to their resolvers (`tests/test_statement_budget.py`) is checked with a small one.
+UNBOUNDED = 10**9
+SMALL_BUDGET = 6
+
+
+async def _answer(
+    schema: Any, query: str, variables: dict[str, Any], scope: Scope, database: Database, budget: int = UNBOUNDED
+) -> Any:
+    context = RequestContext(database=database, scope=scope, statement_subqueries_max=budget)
     result = await schema.execute(query, variables, context_value=context)
     return result, context.statements
 
@@ -264,11 +273,13 @@ async def test_the_compiled_path_answers_as_the_general_path(database: Database,
         )
         loaders, loaders_statements = await _answer(LOADERS, text, query.variables, scope, database)
         general, _ = await _answer(GENERAL, text, query.variables, scope, database)
+        budgeted, _ = await _answer(COMPILED, text, query.variables, scope, database, SMALL_BUDGET)
 
-        # then the data and the errors are the same, and the compiled path sent at most one statement
-        # (none when the query is refused before it runs), answering from the rows or not
-        assert _data(compiled) == _data(loaders) == _data(general)
-        assert _errors(compiled) == _errors(loaders) == _errors(general)
+        # then the data and the errors are the same (with a statement cut short by a small budget too),
+        # and the compiled path sent at most one statement (none when the query is refused before it
+        # runs), answering from the rows or not
+        assert _data(compiled) == _data(loaders) == _data(general) == _data(budgeted)
+        assert _errors(compiled) == _errors(loaders) == _errors(general) == _errors(budgeted)
         assert compiled_statements <= 1
         assert loaders_statements <= 1
 

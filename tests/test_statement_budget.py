@@ -1,0 +1,142 @@
+"""A read operation's one statement holds at most a budget of subqueries — what Neo4j plans, ~30 ms each,
+the first time it sees a text. The reads past the budget are made by their fields' own statements (the
+general path's loaders), and the answer is the same.
+
+Without the budget, 4 aliased regions × 4 aliased compute services below a group's projects made one
+statement of ~250 subqueries that Neo4j planned for 8 s at the egi scale, for every new shape sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import pytest
+from prometheus_client import REGISTRY
+
+from resolvers.context import STATEMENT_SUBQUERIES_MAX, RequestContext
+from resolvers.db import Database
+from resolvers.federation_file import FederationFile
+from resolvers.visibility import Scope
+from schema.compiled_reads import subqueries
+from schema.root import build_schema
+from tests.conftest import Issuer
+from tests.graphql_client import ask
+
+ML_INFN = {"group": "ml-infn", "issuer": "https://iam.cloud.infn.it/"}
+MEMBER = Scope(may_read=True, issuer=ML_INFN["issuer"], groups=("ml-infn",))
+COMPILED = build_schema()
+GENERAL = build_schema(compiled_reads=False)
+
+
+def deep(aliases: int) -> str:
+    """A matchmaking-shaped question with `aliases` aliased regions, each with `aliases` aliased compute
+    services (different filters, so that the reads differ)."""
+    services = " ".join(
+        f"c{i}: computeServices {{ service {{ endpoint }} flavors(where: {{gpusMin: {i}}}) {{ name gpus }} "
+        "images { name } quotas { cores } }"
+        for i in range(aliases)
+    )
+    regions = " ".join(
+        f"r{i}: regions {{ region {{ name location {{ site }} }} {services} "
+        "networkServices { networks { name } } }"
+        for i in range(aliases)
+    )
+    return (
+        "query Deep($group: String!, $issuer: String!) { userGroup(name: $group, issuer: $issuer) {"
+        f" name slas {{ startDate projects {{ name provider {{ name }} {regions} }} }} }} }}"
+    )
+
+
+def _cuts() -> float:
+    return REGISTRY.get_sample_value("registry_compiled_read_budget_cuts_total") or 0.0
+
+
+class _Sent:
+    """The statements a database is sent (the real database answers them)."""
+
+    def __init__(self, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.texts: list[str] = []
+        read = database.read
+
+        async def recording(cypher: str, params: Mapping[str, Any], **options: Any) -> Any:
+            self.texts.append(cypher)
+            return await read(cypher, params, **options)
+
+        monkeypatch.setattr(database, "read", recording)
+
+
+@pytest.mark.parametrize("budget", [8, 24, STATEMENT_SUBQUERIES_MAX])
+async def test_a_statement_stops_at_its_budget_and_the_answer_stays_the_same(
+    budget: int, example_federation: FederationFile, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a question whose one statement would hold far more subqueries than the budget
+    query = deep(3)
+    sent = _Sent(database, monkeypatch)
+    cuts = _cuts()
+
+    # when a member of the group asks it, the statement's budget set
+    context = RequestContext(database, MEMBER, statement_subqueries_max=budget)
+    answer = await COMPILED.execute(query, ML_INFN, context_value=context)
+
+    # then the operation's statement holds no more subqueries than the budget, and the reads past it
+    # were made by statements of their own (a few: one per walk and level, not one per field)
+    assert answer.errors is None, answer.errors
+    compiled, *own = sent.texts
+    assert subqueries(compiled) <= budget
+    assert own and len(sent.texts) == context.statements < 12
+    assert _cuts() > cuts
+
+    # and the answer is the general path's (types and order count)
+    monkeypatch.undo()
+    general = await GENERAL.execute(query, ML_INFN, context_value=RequestContext(database, MEMBER))
+    assert answer.errors is None and general.errors is None
+    assert json.dumps(answer.data) == json.dumps(general.data)
+    assert answer.data and answer.data["userGroup"]["slas"]
+
+
+async def test_a_question_within_the_budget_is_one_statement(
+    example_federation: FederationFile, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a smaller question of the same shape, within the default budget
+    query = deep(1)
+    sent = _Sent(database, monkeypatch)
+    cuts = _cuts()
+
+    # when it is asked
+    context = RequestContext(database, MEMBER)
+    answer = await COMPILED.execute(query, ML_INFN, context_value=context)
+
+    # then it is one statement, nothing cut
+    assert answer.errors is None
+    assert len(sent.texts) == context.statements == 1
+    assert subqueries(sent.texts[0]) <= STATEMENT_SUBQUERIES_MAX
+    assert _cuts() == cuts
+
+
+async def test_the_service_applies_its_budget_over_http(
+    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer, database: Database
+) -> None:
+    # given the service with its default budget, and a question past it
+    query = deep(3)
+
+    # when a member asks it over HTTP
+    cuts = _cuts()
+    answer = await ask(client, query, ML_INFN, token=issuer.token("ml-infn"))
+
+    # then the reads past the budget were cut, and the answer is the general path's
+    assert _cuts() > cuts
+    assert 1 < answer.statements < 12
+    general = await GENERAL.execute(query, ML_INFN, context_value=RequestContext(database, MEMBER))
+    assert json.dumps(answer.data) == json.dumps(general.data)
+
+
+def test_the_budget_counts_the_subqueries_neo4j_plans() -> None:
+    # a read is one; each EXISTS, COLLECT, COUNT and CALL subquery and each UNION branch adds one
+    assert subqueries("MATCH (n:Region) RETURN n") == 1
+    text = """MATCH (n:Region) WHERE EXISTS { (n)-[:SUPPLIES]->() } AND COUNT{ (n)--() } > 1
+CALL (n) { MATCH (n)-->(m) RETURN m UNION MATCH (n)<--(m) RETURN m }
+RETURN n {.name, services: COLLECT { MATCH (n)-->(s) RETURN s }, existsIn: n.callCount} AS row"""
+    assert subqueries(text) == 6
