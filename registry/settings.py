@@ -11,7 +11,7 @@ import yaml
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from resolvers.context import STATEMENT_SUBQUERIES_MAX
+from resolvers.db import STATEMENT_SUBQUERIES_MAX
 from schema.cost import DEFAULT_COST_LIMIT
 
 # An origin as browsers send it in `Origin`: lowercase scheme and host, a port only when not the default.
@@ -98,8 +98,8 @@ class Settings(BaseSettings):
     max_statement_subqueries: int = Field(
         STATEMENT_SUBQUERIES_MAX,
         ge=1,
-        description="Most subqueries (what Neo4j plans, ~30 ms each on a new text) in a read operation's one "
-        "statement; the reads past them are made by their fields' own statements.",
+        description="Most subqueries (what Neo4j plans, ~30 ms each on a new text) in a statement a read sends; "
+        "the reads past them are made by further statements.",
     )
     max_tokens: int = Field(5000, ge=100, description="Most lexical tokens in a document.")
     max_query_chars: int = Field(64 * 1024, ge=1024, description="Longest `query` text.")

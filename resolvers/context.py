@@ -7,13 +7,10 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from resolvers.db import Database, Record, StatementBatcher, freeze, today
+from resolvers.db import STATEMENT_SUBQUERIES_MAX, Database, Record, StatementBatcher, freeze, today
 from resolvers.documents import DocumentStore
 from resolvers.visibility import Scope
 from resolvers.walks import Walk, WalkLoader
-
-# ~30 ms of Neo4j's planning each, once per statement text: egi matchmaking has 35.
-STATEMENT_SUBQUERIES_MAX = 64
 
 
 @dataclass
@@ -25,7 +22,7 @@ class RequestContext:
     scope: Scope
     documents: DocumentStore | None = None  # None: document storage is not configured
     document_max_bytes: int = 20 * 1024 * 1024
-    # Most subqueries Neo4j plans in a read operation's one statement (`schema.compiled_reads`).
+    # Most subqueries Neo4j plans in one statement of the request (`resolvers.db.subqueries`).
     statement_subqueries_max: int = STATEMENT_SUBQUERIES_MAX
     today: dt.date = field(default_factory=today)
     # The stored properties walks return: those the operation names (None: all; set by `select`).
@@ -34,7 +31,7 @@ class RequestContext:
     _loaders: dict[Hashable, WalkLoader] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self.batcher = StatementBatcher(self.database)
+        self.batcher = StatementBatcher(self.database, self.statement_subqueries_max)
 
     @property
     def statements(self) -> int:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import neo4j
@@ -234,16 +235,49 @@ class Branch:
 
 
 @dataclass
+class _Group:
+    """The branches of one statement of the batcher's."""
+
+    branches: list[Branch] = field(default_factory=list)
+    texts: set[str] = field(default_factory=set)
+    spent: int = 0
+
+
+# ------------------------------------------------------------------------ what a statement may cost to plan
+# Neo4j plans every subquery of a statement (`COLLECT`, `EXISTS`, `COUNT`, `CALL`, each `UNION` branch)
+# the first time it sees the text, ~30 ms each at the egi scale on this project's machines (egi
+# matchmaking's compiled statement, 35 of them: ~1 s once, then ~10 ms a run). Aliases, depth and cost
+# do not bound how many one document makes, so no statement a request sends holds more than a budget of
+# them (`RequestContext.statement_subqueries_max`; `schema/compiled_reads.py`, and the batcher below).
+STATEMENT_SUBQUERIES_MAX = 64
+SENT_AT_ONCE = 4  # statements of one wave of a request's loaders read at the same time
+_SUBQUERY = re.compile(r"\b(?:EXISTS|COLLECT|COUNT|CALL)\s*[({]|\bUNION\b")
+
+
+@lru_cache(maxsize=4096)
+def subqueries(cypher: str) -> int:
+    """How many subqueries Neo4j plans for this text (the text itself one)."""
+    return 1 + len(_SUBQUERY.findall(cypher))
+
+
+@dataclass
 class StatementBatcher:
-    """Folds every loader batch dispatched in the same wave of a request into ONE statement.
+    """Folds the loader batches dispatched in the same wave of a request into one statement.
 
     GraphQL resolves a query level by level; the loaders of sibling fields (a region's flavors,
     images and quotas) each dispatch a batch at the same level. Sent separately they would cost a
     round trip each; here they become the branches of one `UNION ALL` statement, so the statements
     a request sends grow with its nesting depth, not with the number of fields or rows.
+
+    Two limits keep Neo4j's planning bounded (it plans each branch of a new text): a statement holds
+    at most `budget` subqueries, and never the same branch text twice — aliases of one field with
+    different filters (`flavors(where: …)` 29 times) are as many loaders of one text, and each repeat
+    goes to a further statement, whose text Neo4j then has planned already. Those are sent a few
+    at a time.
     """
 
     database: Database
+    budget: int = STATEMENT_SUBQUERIES_MAX
     counter: StatementCount = field(default_factory=StatementCount)
     # What the request's compiled statement has already read, for resolvers that read pages (not walks:
     # their loaders are primed instead), by what shapes the read (`catalogue.page_answer_key`).
@@ -270,6 +304,25 @@ class StatementBatcher:
             for _ in range(3):
                 await asyncio.sleep(0)
         branches, self._pending, self._flush_scheduled = self._pending, [], False
+        groups = self.statements_of(branches)
+        for start in range(0, len(groups), SENT_AT_ONCE):  # a few at a time: the pool serves other requests too
+            await asyncio.gather(*(self._send(group) for group in groups[start : start + SENT_AT_ONCE]))
+
+    def statements_of(self, branches: list[Branch]) -> list[list[Branch]]:
+        """The branches grouped into statements: each in the first that lacks its text and has room."""
+        groups: list[_Group] = []
+        for branch in branches:
+            cost = subqueries(branch.cypher) + 1  # and the UNION joining it
+            group = next((g for g in groups if branch.cypher not in g.texts and g.spent + cost <= self.budget), None)
+            if group is None:
+                group = _Group()
+                groups.append(group)
+            group.branches.append(branch)
+            group.texts.add(branch.cypher)
+            group.spent += cost
+        return [group.branches for group in groups]
+
+    async def _send(self, branches: list[Branch]) -> None:
         try:
             records = await self.database.read(
                 self.statement(branches), self.parameters(branches), counter=self.counter

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -60,8 +59,8 @@ from strawberry.types.base import get_object_definition
 
 from resolvers import catalogue
 from resolvers.catalogue import Page
-from resolvers.context import STATEMENT_SUBQUERIES_MAX, RequestContext
-from resolvers.db import BRANCH_PARAMETER, DEADLINE, freeze, plain, plain_own
+from resolvers.context import RequestContext
+from resolvers.db import BRANCH_PARAMETER, DEADLINE, STATEMENT_SUBQUERIES_MAX, freeze, plain, plain_own, subqueries
 from resolvers.errors import Refusal
 from resolvers.filters import FilterError, compile_where
 from resolvers.kinds import KINDS
@@ -115,28 +114,18 @@ class ReadShape:
 
 
 # ------------------------------------------------------------------------ what a statement may cost to plan
-# Neo4j plans every subquery of a statement (`COLLECT`, `EXISTS`, `CALL`, each branch of a `UNION`) on
-# the statement's first run: ~30 ms each at the egi scale on this project's machines (egi matchmaking,
-# 35 subqueries: ~1 s, once per text). Neither aliases nor the depth and cost limits bound how many a
-# document makes: 4 aliased regions × 4 aliased compute services of a matchmaking-shaped query make
-# ~250, planned for 8 s (past most requests' deadline), for every new shape a caller sends. So a
-# statement takes reads while their subqueries fit a budget (its first read always: alone, it is what
-# its loader would send); a read past it is left to its resolver (the named fallback), whose loader's
-# statement is small, batched per level, and shared by every field, alias and request reading the same
-# walk. Binding counts each read's text and its subquery in the statement; the statement made is
-# counted again, and its last reads dropped while it is over (nesting may add what a text lacks).
-_SUBQUERY = re.compile(r"\b(?:EXISTS|COLLECT|COUNT|CALL)\s*[({]|\bUNION\b")
-
+# What Neo4j plans is bounded (`resolvers.db.subqueries`): 4 aliased regions × 4 aliased compute
+# services of a matchmaking-shaped question made one statement of 249 subqueries, 7.6 s to plan at egi,
+# for every new shape sent. So a statement takes reads while their subqueries fit the request's budget
+# (its first read always: alone, it is what its loader would send); a read past it is left to its
+# resolver (the named fallback), whose loader's statement is small, batched per level, and shared by
+# every field, alias and request reading the same walk. Binding counts each read's text and its
+# subquery in the statement; the statement made is counted again, and its last reads dropped while
+# it is over (nesting may add what a text lacks).
 BUDGET_CUTS = Counter(
     "registry_compiled_read_budget_cuts_total",
     "Reads left to their resolvers because the operation's statement had spent its planning budget.",
 )
-
-
-@lru_cache(maxsize=4096)
-def subqueries(cypher: str) -> int:
-    """How many subqueries Neo4j plans for this text (the text itself one)."""
-    return 1 + len(_SUBQUERY.findall(cypher))
 
 
 @dataclass

@@ -1,6 +1,7 @@
-"""A read operation's one statement holds at most a budget of subqueries — what Neo4j plans, ~30 ms each,
-the first time it sees a text. The reads past the budget are made by their fields' own statements (the
-general path's loaders), and the answer is the same.
+"""No statement a request sends holds more than a budget of subqueries — what Neo4j plans, ~30 ms each,
+the first time it sees a text. A read operation's one statement stops at the budget, and the reads past
+it are made by their fields' own statements (the general path's loaders); those, folded per level by
+the statement batcher, stop at it too and never repeat a branch's text. The answer is the same.
 
 Without the budget, 4 aliased regions × 4 aliased compute services below a group's projects made one
 statement of ~250 subqueries that Neo4j planned for 8 s at the egi scale, for every new shape sent.
@@ -9,6 +10,7 @@ statement of ~250 subqueries that Neo4j planned for 8 s at the egi scale, for ev
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,11 +18,10 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 
-from resolvers.context import STATEMENT_SUBQUERIES_MAX, RequestContext
-from resolvers.db import Database
+from resolvers.context import RequestContext
+from resolvers.db import STATEMENT_SUBQUERIES_MAX, Database, subqueries
 from resolvers.federation_file import FederationFile
 from resolvers.visibility import Scope
-from schema.compiled_reads import subqueries
 from schema.root import build_schema
 from tests.conftest import Issuer
 from tests.graphql_client import ask
@@ -140,3 +141,44 @@ def test_the_budget_counts_the_subqueries_neo4j_plans() -> None:
 CALL (n) { MATCH (n)-->(m) RETURN m UNION MATCH (n)<--(m) RETURN m }
 RETURN n {.name, services: COLLECT { MATCH (n)-->(s) RETURN s }, existsIn: n.callCount} AS row"""
     assert subqueries(text) == 6
+
+
+def wide(aliases: int) -> str:
+    """A group's compute services with `aliases` aliased flavor lists, each with its own filter: as many
+    loaders of one walk (one text, different values) on the general path."""
+    flavors = " ".join(f"f{i}: flavors(where: {{gpusMin: {i}}}) {{ name gpus }}" for i in range(aliases))
+    return (
+        "query Wide($group: String!, $issuer: String!) { userGroup(name: $group, issuer: $issuer) {"
+        f" slas {{ projects {{ name regions {{ computeServices {{ service {{ endpoint }} {flavors} images {{ name }}"
+        " } } } } } }"
+    )
+
+
+@pytest.mark.parametrize("budget", [10, STATEMENT_SUBQUERIES_MAX])
+async def test_the_batcher_folds_a_level_within_the_budget_never_repeating_a_branch(
+    budget: int, example_federation: FederationFile, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a question with many loaders of one walk at one level, asked on the general path
+    query = wide(6)
+    sent = _Sent(database, monkeypatch)
+
+    # when a member asks it with a budget
+    context = RequestContext(database, MEMBER, statement_subqueries_max=budget)
+    answer = await GENERAL.execute(query, ML_INFN, context_value=context)
+
+    # then no statement holds more subqueries than the budget (unless it is one branch), and none
+    # holds the same branch twice: the repeats went to statements of their own
+    assert answer.errors is None
+    for text in sent.texts:
+        branches = [re.sub(r"\$p\d+\b", "$p", branch) for branch in text.split("\nUNION ALL\n")]
+        assert subqueries(text) <= budget or len(branches) == 1
+        assert len(branches) == len(set(branches))
+    assert len(sent.texts) > len({re.sub(r"\$p\d+\b", "$p", text) for text in sent.texts})  # texts reused
+
+    # and the answer is the one statement's (the compiled path, no budget)
+    monkeypatch.undo()
+    whole = RequestContext(database, MEMBER, statement_subqueries_max=10**9)
+    compiled = await COMPILED.execute(query, ML_INFN, context_value=whole)
+    assert whole.statements == 1
+    assert json.dumps(answer.data) == json.dumps(compiled.data)
+    assert any(project["regions"] for sla in answer.data["userGroup"]["slas"] for project in sla["projects"])
