@@ -42,7 +42,7 @@ import neo4j
 from bench import floor
 from bench.compare import Mismatch, check
 from bench.federations import SCALES, synthetic_federation
-from bench.load import bulk_load, wipe
+from bench.load import bulk_load, plan_afresh, wipe
 from bench.peer.shape import to_ours
 from bench.sockets import nodelay
 from registry.database import apply_constraints, open_database
@@ -349,6 +349,7 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
     await wipe(database)
     await apply_constraints(database)
     nodes = await bulk_load(database, federation)
+    await plan_afresh(database)
     log(f"[{scale_name}] loaded {nodes} nodes in {time.perf_counter() - started:.1f}s")
 
     caller = scale.caller

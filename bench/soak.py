@@ -26,7 +26,7 @@ from typing import Any
 import aiohttp
 
 from bench.federations import SCALES, synthetic_federation
-from bench.load import bulk_load, wipe
+from bench.load import bulk_load, plan_afresh, wipe
 from bench.run import _ms, _stop, _wait_for_port, log
 from registry.database import apply_constraints, open_database
 from registry.dev_issuer import KeyStore, mint, trusted_issuers
@@ -148,6 +148,7 @@ async def main() -> int:
             await wipe(database)
             await apply_constraints(database)
             nodes = await bulk_load(database, federation)
+            await plan_afresh(database)
         finally:
             await database.driver.close()
         log(f"soak: {scale.name} federation, {nodes} nodes; {minutes:g} minutes")
