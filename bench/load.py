@@ -30,8 +30,8 @@ async def wipe(database: Database) -> None:
 
 async def plan_afresh(database: Database) -> None:
     """Make Neo4j plan every statement again, for the data now loaded. Its plan cache outlives a scale's
-    data: a plan made for the previous scale's graph (index samples, counts) may be kept for the next,
-    and one such plan made the peer's list take 12-15 s a request at stress (43 ms planned afresh)."""
+    data, so a plan made for the previous scale's graph (index samples, counts) may be kept for the next:
+    in a full run the peer's list took 12-15 s a request at stress after egi, 43 ms in a stress-only run."""
     async with database.driver.session(database=database.name) as session:
         for procedure in ("CALL db.resampleOutdatedIndexes()", "CALL db.clearQueryCaches()"):
             await (await session.run(procedure)).consume()
