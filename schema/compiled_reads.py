@@ -124,7 +124,8 @@ class ReadShape:
 # it is over (nesting may add what a text lacks).
 BUDGET_CUTS = Counter(
     "registry_compiled_read_budget_cuts_total",
-    "Reads left to their resolvers because the operation's statement had spent its planning budget.",
+    "Reads (each with the reads below it) left to their resolvers: the operation's statement had spent its "
+    "planning budget.",
 )
 
 
@@ -200,8 +201,13 @@ class _Binding:
         # What each site read: its read's index, and its root key (a lookup) or page query (a root list).
         self.reads: dict[object, tuple[int, Any]] = {}
 
+    @property
+    def upcoming(self) -> int:
+        """The index the next read will have (its parameter is `$q<index>`)."""
+        return len(self.params) - 1
+
     def next(self, values: dict[str, Any]) -> int:
-        index = len(self.params) - 1
+        index = self.upcoming
         self.params[f"q{index}"] = values
         return index
 
@@ -313,7 +319,7 @@ class _WalkSite:
         else:
             key = f"{{project: {self.project}, {reach.pair_with}: {self.path}.uid}}"
         context = binding.context
-        index = len(binding.params) - 1  # the read's, if it fits the statement
+        index = binding.upcoming  # the read's, if it fits the statement
         made = self.texts.get((where_clause, index))
         if made is None:  # the plan's properties are its key's: the text depends on these two only
             if len(self.texts) >= PLANS_CACHED:
@@ -385,7 +391,7 @@ class _OwnSite:
 
     def bind_with(self, binding: _Binding, parent: int | None, kwargs: dict[str, Any]) -> None:
         compiler = self.compiler
-        index = len(binding.params) - 1
+        index = binding.upcoming
         made = compiler.fragment(kwargs, f"q{index}")
         if made is None:
             return None

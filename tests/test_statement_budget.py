@@ -18,6 +18,8 @@ import httpx
 import pytest
 from prometheus_client import REGISTRY
 
+from registry.app import create_app
+from registry.settings import Settings
 from resolvers.context import RequestContext
 from resolvers.db import STATEMENT_SUBQUERIES_MAX, Database, subqueries
 from resolvers.federation_file import FederationFile
@@ -117,19 +119,31 @@ async def test_a_question_within_the_budget_is_one_statement(
     assert _cuts() == cuts
 
 
-async def test_the_service_applies_its_budget_over_http(
-    client: httpx.AsyncClient, example_federation: FederationFile, issuer: Issuer, database: Database
+@pytest.mark.parametrize("budget", [None, 10**9])
+async def test_the_service_applies_the_budget_it_is_set_with(
+    budget: int | None, settings: Settings, example_federation: FederationFile, issuer: Issuer, database: Database
 ) -> None:
-    # given the service with its default budget, and a question past it
+    # given the service with its default budget, or with one no statement reaches
+    update = {} if budget is None else {"max_statement_subqueries": budget}
+    app = create_app(settings.model_copy(update=update))
     query = deep(3)
 
-    # when a member asks it over HTTP
+    # when a member asks a question past the default budget over HTTP
     cuts = _cuts()
-    answer = await ask(client, query, ML_INFN, token=issuer.token("ml-infn"))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as http,
+    ):
+        answer = await ask(http, query, ML_INFN, token=issuer.token("ml-infn"))
 
-    # then the reads past the budget were cut, and the answer is the general path's
-    assert _cuts() > cuts
-    assert 1 < answer.statements < 12
+    # then with the default its reads past the budget were cut, and without one it is one statement;
+    # the answer is the general path's either way
+    if budget is None:
+        assert _cuts() > cuts
+        assert 1 < answer.statements < 12
+    else:
+        assert _cuts() == cuts
+        assert answer.statements == 1
     general = await GENERAL.execute(query, ML_INFN, context_value=RequestContext(database, MEMBER))
     assert json.dumps(answer.data) == json.dumps(general.data)
 
