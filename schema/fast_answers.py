@@ -26,7 +26,8 @@ import asyncio
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from enum import Enum
-from typing import Any, Protocol
+from operator import attrgetter
+from typing import Any, NamedTuple, Protocol
 
 from graphql import (
     GRAPHQL_MAX_INT,
@@ -100,9 +101,13 @@ Build = Callable[[Any], Any]
 
 class ObjectAnswer:
     """An object's selection, field by field in the query's order, from its row; `build`: how its
-    resolver makes the object from the row (None: it is not built, its fields read the row only)."""
+    resolver makes the object from the row (None: it is not built, its fields read the row only).
 
-    __slots__ = ("build", "check", "enums", "fields", "plan")
+    `call(row, project, answering)` answers an object from its row (building it first where `build`
+    says so); `answer(row, project, built, answering)` answers it from its row and the object already
+    built (None: not built). Both are made once per plan by `_straight_line`."""
+
+    __slots__ = ("answer", "build", "call", "check", "enums", "fields", "plan")
 
     def __init__(
         self, build: Build | None, fields: Sequence[tuple[str, FieldAnswer]], check: Any,
@@ -110,36 +115,86 @@ class ObjectAnswer:
     ) -> None:  # fmt: skip
         self.build = build
         self.fields = tuple(fields)
-        # Each field with what `off_row` says of a natural one (stored name, type, fit), read here without a call.
+        # Each field with what `off_row` says of a natural one, read in the object's own function.
         self.plan = tuple((name, getattr(field, "natural", None), field) for name, field in self.fields)
         self.check = check  # the type's is_type_of, as graphql-core checks each object
         # Not built, its fields read off the row: the enum conversions its builder would make of the row.
         self.enums = tuple(enums)
+        self.answer: Callable[[Any, Any, Any, Answering], dict[str, Any]] = _straight_line(self, built=True)
+        self.call: Callable[[Any, Any, Answering], dict[str, Any]] = _straight_line(self, built=False)
 
     def __call__(self, row: Any, project: Any, answering: Answering) -> dict[str, Any]:
-        if self.build is not None:
-            return self.answer(row, project, self.build(row), answering)
-        for stored, enum in self.enums:
-            value = row.get(stored)
-            if value is not None:
-                try:
-                    enum(value)
-                except ValueError:  # its builder would fail on it: the general path reports how
-                    raise NotFast from None
-        return self.answer(row, project, None, answering)
+        return self.call(row, project, answering)
 
-    def answer(self, row: Any, project: Any, built: Any, answering: Answering) -> dict[str, Any]:
-        if self.check is not None and built is not None and self.check(built, None) is not True:
-            raise NotFast
-        answer: dict[str, Any] = {}
-        for name, natural, field in self.plan:
-            if natural is not None:  # a stored value already what its type serialises it to: as it is
-                value = row.get(natural[0])
-                if type(value) is natural[1] and (natural[2] is None or natural[2](value)):
-                    answer[name] = value
-                    continue
-            answer[name] = field(row, project, built, answering)
-        return answer
+
+# What a natural stored value must also satisfy besides its exact type, as an expression of `{value}`.
+_FITS_SOURCE = {int: f"{GRAPHQL_MIN_INT} <= {{value}} <= {GRAPHQL_MAX_INT}", float: "isfinite({value})"}
+
+
+def _straight_line(answer: ObjectAnswer, *, built: bool) -> Callable[..., dict[str, Any]]:
+    """The object's answer as one straight-line function, made once per plan: every field read in the
+    query's order without a loop or a call per natural field, the object's dict made in one step.
+
+    `built`: the function is given the object already built (`answer(row, project, built, answering)`);
+    otherwise it is given the row (`call(row, project, answering)`) and builds the object itself when
+    `answer.build` says so, or checks the row's enums as its builder would (a value its enum refuses:
+    NotFast, the general path reports it). A natural field (`off_row`) is taken as it is when its value
+    is of its type's exact Python type and fits (or stands for its absent value when null); any other
+    value, and every other field, goes through the field's own answer. Only this module's names and
+    `repr` string literals (response and stored property names) go into the source."""
+    namespace: dict[str, Any] = {
+        "NotFast": NotFast, "isfinite": math.isfinite, "check": answer.check, "build": answer.build,
+    }  # fmt: skip
+    if built:
+        lines = ["def answer(row, project, built, answering):"]
+    else:
+        lines = ["def call(row, project, answering):"]
+        if answer.build is not None:
+            lines.append("    built = build(row)")
+        else:
+            lines.append("    built = None")
+            for i, (stored_name, enum) in enumerate(answer.enums):
+                namespace[f"enum_{i}"] = enum
+                lines += [
+                    f"    stored = row.get({stored_name!r})",
+                    "    if stored is not None:",
+                    "        try:",
+                    f"            enum_{i}(stored)",
+                    "        except ValueError:",
+                    "            raise NotFast from None",
+                ]
+    if answer.check is not None and (built or answer.build is not None):
+        lines += ["    if built is not None and check(built, None) is not True:", "        raise NotFast"]
+    if any(natural is not None and natural.stored is not None for _, natural, _ in answer.plan):
+        lines.append("    get = row.get")
+    if any(natural is not None and natural.read is not None for _, natural, _ in answer.plan):
+        lines += ["    if built is None:", "        raise NotFast"]  # as reading an attribute of None would
+    for i, (_, natural, field) in enumerate(answer.plan):
+        namespace[f"field_{i}"] = field
+        by_field = f"field_{i}(row, project, built, answering)"
+        if natural is None:
+            lines.append(f"    value_{i} = {by_field}")
+            continue
+        namespace[f"kind_{i}"] = natural.kind
+        if natural.stored is not None:
+            lines.append(f"    value_{i} = get({natural.stored!r})")
+        else:
+            namespace[f"read_{i}"] = natural.read
+            lines.append(f"    value_{i} = read_{i}(built)")
+        condition = f"type(value_{i}) is not kind_{i}"
+        fits = _FITS_SOURCE.get(natural.kind)
+        if fits is not None:
+            condition += f" or not ({fits.format(value=f'value_{i}')})"
+        if natural.when_null is not _NO_SHORTCUT:
+            namespace[f"when_null_{i}"] = natural.when_null
+            lines += [f"    if value_{i} is None:", f"        value_{i} = when_null_{i}", f"    elif {condition}:"]
+        else:
+            lines.append(f"    if {condition}:")
+        lines.append(f"        value_{i} = {by_field}")
+    items = ", ".join(f"{name!r}: value_{i}" for i, (name, _, _) in enumerate(answer.plan))
+    lines.append(f"    return {{{items}}}")
+    exec(compile("\n".join(lines), "<fast answer>", "exec"), namespace)
+    return namespace["answer" if built else "call"]  # type: ignore[no-any-return]
 
 
 class AbstractAnswer(ObjectAnswer):
@@ -151,8 +206,9 @@ class AbstractAnswer(ObjectAnswer):
     def __init__(self, build: Build, by_class: Mapping[type, ObjectAnswer]) -> None:
         super().__init__(build, (), None)
         self.by_class = by_class
+        self.call = self._as_built_class
 
-    def __call__(self, row: Any, project: Any, answering: Answering) -> dict[str, Any]:
+    def _as_built_class(self, row: Any, project: Any, answering: Answering) -> dict[str, Any]:
         assert self.build is not None
         built = self.build(row)
         concrete = self.by_class.get(type(built))
@@ -230,6 +286,11 @@ def stored(scalar: StoredScalar, from_row: bool = False) -> FieldAnswer:
             raise NotFast
         return value
 
+    read, leaf, nullable = scalar
+    natural = _NATURAL.get(leaf)
+    if not from_row and type(read) is attrgetter and natural is not None:
+        # An attribute of the built object (a dataclass field: always there), taken as it is when natural.
+        answer.natural = Natural(None, read, natural[0], None if nullable else _NO_SHORTCUT)  # type: ignore[attr-defined]
     return answer
 
 
@@ -281,8 +342,29 @@ def off_row(object_type: GraphQLObjectType, name: str, reading: RowReading) -> F
             return value
         return coerced(row, project, built, answering)
 
-    answer.natural = (stored_name, kind, fits)  # type: ignore[attr-defined]  # read by ObjectAnswer.answer
+    # A null stored value answers as its absent value does, when that is an answer as it is (and null
+    # only where the field may be null); otherwise through `coerced`, which says what is wrong.
+    nullable = scalar[2]
+    if absent is None:
+        when_null: Any = None if nullable else _NO_SHORTCUT
+    else:
+        when_null = absent if type(absent) is kind and (fits is None or fits(absent)) else _NO_SHORTCUT
+    answer.natural = Natural(stored_name, None, kind, when_null)  # type: ignore[attr-defined]  # read by _straight_line
     return answer
+
+
+_NO_SHORTCUT = object()
+
+
+class Natural(NamedTuple):
+    """A natural stored scalar: where it is read (`stored`: the row's property, by `off_row`; else `read`:
+    the built object's attribute, by `stored`), the exact Python type of a value taken as it is, and the
+    answer when the value is null (`_NO_SHORTCUT`: through the field's answer)."""
+
+    stored: str | None
+    read: Callable[[Any], Any] | None
+    kind: type
+    when_null: Any
 
 
 # Built-in scalars whose serialisation returns a value of this exact Python type unchanged (when it fits).
@@ -393,6 +475,7 @@ def walked(site: object, reach: ByWalk, field: GraphQLField, inner: ObjectAnswer
     nullable = not is_non_null_type(field.type)
     pair_with = reach.pair_with
     sets_project = reach.sets_project
+    each = inner.call
 
     def answer(row: Any, project: Any, built: Any, answering: Answering) -> Any:
         uid = row.get("uid")
@@ -407,7 +490,7 @@ def walked(site: object, reach: ByWalk, field: GraphQLField, inner: ObjectAnswer
         # The project its rows are seen by: this key, when the walk sets it; the key's, when it pairs.
         below = uid if sets_project else project if pair_with is not None else None
         if many:
-            return [inner(r, below, answering) for r in rows]
+            return [each(r, below, answering) for r in rows]
         return _first(rows, below, inner, nullable, answering)
 
     return answer
