@@ -150,6 +150,8 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
             response = _refused(Refusal(error.status_code, ErrorCode.BAD_REQUEST, str(error.detail)))
         except Refusal as refusal:
             response = _refused(refusal)
+        except AuthenticationError as error:  # raised by get_context; /graphql skips FastAPI's handlers
+            response = await refuse_token(Request(scope), error)
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -289,6 +291,40 @@ def _settle_garbage_collector() -> None:
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
 
 
+class RegistryApp(FastAPI):
+    """FastAPI, with /graphql served past FastAPI's own layers.
+
+    Every request to /graphql passes through the app's middlewares (the limits, the request log, CORS,
+    the latency histogram) straight to the GraphQL endpoint, which answers its refusals itself (bad
+    bodies, tokens, limits: `GraphQLEndpoint.__call__`; anything unexpected: `GuardRequests`). FastAPI's
+    error pages, exception handlers, routing and telemetry, which it would add around it, cost ~0.2 ms of
+    CPU per request, about 2 % of an egi matchmaking answer. Every other route is FastAPI's as usual,
+    and so is a /graphql request routing would refuse (another method: 405)."""
+
+    graphql_route: NamedRoute | None = None
+    _graphql_app: ASGIApp | None = None
+
+    async def __call__(self, scope: ASGIScope, receive: Receive, send: Send) -> None:
+        route = self.graphql_route
+        if route is not None and scope["type"] == "http":
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                if self._graphql_app is None:
+                    self._graphql_app = self._with_middlewares(route.app)
+                scope.update(child_scope)
+                scope["app"] = self
+                scope["router"] = self.router
+                await self._graphql_app(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    def _with_middlewares(self, app: ASGIApp) -> ASGIApp:
+        """`app` inside the app's middlewares, stacked as Starlette stacks them (the last added outermost)."""
+        for middleware in reversed(self.user_middleware):
+            app = middleware.cls(app, *middleware.args, **middleware.kwargs)
+        return app
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -332,7 +368,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await database.driver.close()
 
     # No /docs, /redoc or /openapi.json: the API is GraphQL, and its schema is introspection's to tell.
-    app = FastAPI(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = RegistryApp(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_exception_handler(AuthenticationError, refuse_token)
     schema = build_schema(
         max_depth=settings.max_query_depth,
@@ -358,7 +394,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         multipart_uploads_enabled=True,
         subscription_protocols=(),
     )
-    app.router.routes.append(NamedRoute("/graphql", endpoint, methods=["GET", "POST"]))
+    app.graphql_route = NamedRoute("/graphql", endpoint, methods=["GET", "POST"])
+    app.router.routes.append(app.graphql_route)
     if explorer is not None:
         app.router.routes.extend(explorer.routes())
 
