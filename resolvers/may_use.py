@@ -9,7 +9,7 @@ resources of a service where the project holds no limit quota are not usable by 
 from __future__ import annotations
 
 from resolvers.visibility import Scope
-from resolvers.walks import Walk
+from resolvers.walks import FILTERED, Walk
 
 # Resource label -> the service label that offers it.
 OFFERED_BY = {"Flavor": "ComputeService", "Image": "ComputeService", "Network": "NetworkService"}
@@ -53,11 +53,13 @@ def _usable_by_project(label: str) -> Walk:
         f"{label}sUsableByProject",
         f"""MATCH (pr:Project {{uid: key}})
 WHERE {PROJECT_VISIBLE}
-CALL (pr) {{
+CALL (pr, p) {{
   MATCH (pr)-[:HAS_QUOTA]->(:Quota {{usage: false}})-[:ON]->(:{service})-[:OFFERS]->(n:{label} {{isShared: true}})
+  WHERE {FILTERED}
   RETURN n
   UNION
   MATCH (pr)-[:CAN_USE]->(n:{label})
+  WHERE {FILTERED}
   RETURN n
 }}""",
         label,
@@ -71,13 +73,15 @@ def _usable_by_project_on_service(label: str) -> Walk:
         f"{label}sUsableByProjectOnService",
         f"""MATCH (pr:Project {{uid: key.project}}), (s:{service} {{uid: key.service}})
 WHERE {PROJECT_VISIBLE}
-CALL (pr, s) {{
+CALL (pr, s, p) {{
   // The quota test does not depend on the resource: once per (project, service), not per resource.
-  WITH pr, s WHERE {holds_limit_quota("pr", "s")}
+  WITH pr, s, p WHERE {holds_limit_quota("pr", "s")}
   MATCH (s)-[:OFFERS]->(n:{label} {{isShared: true}})
+  WHERE {FILTERED}
   RETURN n
   UNION
   MATCH (pr)-[:CAN_USE]->(n:{label})<-[:OFFERS]-(s)
+  WHERE {FILTERED}
   RETURN n
 }}""",
         label,

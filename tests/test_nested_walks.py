@@ -11,7 +11,7 @@ import pytest
 
 from resolvers import may_use
 from resolvers.visibility import Scope
-from resolvers.walks import edge_walk
+from resolvers.walks import Walk, edge_walk
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
 from resolvers.walks.nested import Bound, can_nest, nested_cypher
 from resolvers.walks.project import QUOTAS_BY_PROJECT_ON_SERVICE
@@ -32,6 +32,21 @@ def test_an_edge_walk_starts_from_the_bound_node_and_renames_its_own_variables()
     assert "(n:" not in text and "(n)" not in text  # its `n` is `n_4`: no shadowing of the parent's `n`
     # ordered as its loader orders (the differential test's small federations rarely tell orders apart)
     assert "ORDER BY n_4.name, n_4.uid LIMIT $q4.rowLimit" in text
+
+
+@pytest.mark.parametrize(
+    "walk",
+    [*may_use.RESOURCES_USABLE_BY_PROJECT.values(), *may_use.RESOURCES_USABLE_BY_PROJECT_ON_SERVICE.values()],
+    ids=lambda walk: walk.name,
+)
+def test_what_a_project_may_use_is_filtered_in_each_branch_of_the_rule_not_after_it(walk: Walk) -> None:
+    # Neo4j would otherwise produce, and deduplicate, every shared resource before the filter.
+    condition = "n.gpus >= p.f.gpus_min"
+    keyed = walk.cypher(condition)
+    assert keyed.count(condition) == 2 and keyed.count("UNION") == 1
+    assert keyed.index(condition) < keyed.index("UNION") < keyed.rindex(condition) < keyed.index("WITH p, key, n")
+    nested = nested_cypher(walk, condition, None, 7, Bound("n_6", walk.target, project="n_2"))
+    assert nested is not None and nested.count("n_7.gpus >= $q7.f.gpus_min") == 2
 
 
 def test_filters_read_the_walks_own_parameter() -> None:

@@ -97,6 +97,18 @@ class Walk:
         return _walk_cypher(self, where_clause, properties, children)
 
 
+# Where a walk's match tests its filter itself: after each `MATCH` of a `UNION` that binds `n`, as
+# `WHERE {FILTERED}`. Neo4j does not carry a predicate written after a `CALL` into its branches: each
+# branch would produce, and the union deduplicate, every resource before the filter dropped most of
+# them (egi matchmaking's GPU flavors and CUDA images: ~0.12 ms of its statement's time).
+FILTERED = "/*filter*/true"
+
+
+def filtered_match(walk: Walk, where_clause: str) -> str:
+    """The walk's match, its filter put where it says (`FILTERED`)."""
+    return walk.match.replace(FILTERED, where_clause)  # the whole of its WHERE: no parentheses needed
+
+
 @dataclass(frozen=True)
 class WalkClauses:
     keep: str  # "DISTINCT " or ""
@@ -112,7 +124,8 @@ def _walk_clauses(walk: Walk, where_clause: str, properties: tuple[str, ...] | N
     label, var = walk.visible_as or (walk.target, "n")
     visible = "p.scope.read" if walk.visible_by_key else Scope.predicate(label, var)
     order = walk.order or KINDS[walk.target].order
-    return WalkClauses("DISTINCT " if walk.distinct else "", row, f"{where_clause} AND {visible}", order)
+    condition = visible if FILTERED in walk.match else f"{where_clause} AND {visible}"  # else: in its match
+    return WalkClauses("DISTINCT " if walk.distinct else "", row, condition, order)
 
 
 def with_entries(row: str, entries: str) -> str:
@@ -137,7 +150,7 @@ def _walk_cypher(walk: Walk, where_clause: str, properties: tuple[str, ...] | No
         )
     return (
         "UNWIND p.keys AS key\n"
-        f"{walk.match}\n"
+        f"{filtered_match(walk, where_clause)}\n"
         f"WITH {clauses.keep}p, key, n{carried}\n"
         f"WHERE {clauses.condition}\n"
         f"{ordered}"

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from resolvers.db import BRANCH_PARAMETER
 from resolvers.visibility import Scope
-from resolvers.walks import Walk, with_entries
+from resolvers.walks import Walk, filtered_match, with_entries
 
 # A start node: `(v:Label {uid: key})`, `(:Label {uid: key.region})`.
 _START = re.compile(r"\((\w*):(\w+) \{uid: key(?:\.(\w+))?\}\)")
@@ -83,7 +83,7 @@ def _nested(
     if not walk.rows_are_targets:
         return None
     # (An index hint is for the keyed walk's UNWIND; on a bound node Neo4j refuses it.)
-    match = _HINT.sub("", _COMMENT.sub("", walk.match))
+    match = _HINT.sub("", _COMMENT.sub("", filtered_match(walk, where_clause)))
     starts = _START.findall(match)
     if not starts:
         return None
