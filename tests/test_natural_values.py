@@ -13,19 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prometheus_client import REGISTRY
-
 from resolvers.context import RequestContext
 from resolvers.db import Database
 from resolvers.federation_file import FederationFile
 from resolvers.visibility import Scope
-from schema.root import build_schema
+from tests.test_answers_from_rows import PATHS, _fast
 
-PATHS = {
-    "from rows": build_schema(),
-    "primed loaders": build_schema(answers_from_rows=False),
-    "general": build_schema(compiled_reads=False),
-}
 # Flavors are answered off their rows; regions and quotas from the objects built from them.
 SPOILED = """
 MATCH (f:Flavor) WITH f ORDER BY f.name, f.uid LIMIT 1
@@ -74,10 +67,6 @@ CASES = [  # (how a value is spoiled, what asks for it, whether its type refuses
         True,
     ),
 ]
-
-
-def _fast() -> float:
-    return REGISTRY.get_sample_value("registry_fast_answers_total", {"path": "fast"}) or 0.0
 
 
 async def _answers(database: Database, query: str) -> dict[str, tuple[str, list[tuple[str, str]]]]:
