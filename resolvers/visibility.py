@@ -66,6 +66,28 @@ _GROUP_OWNED: dict[Visibility, Callable[[str], str]] = {
 }
 
 
+# A node reached from one the caller may see, along the edge its own rule names, is one the caller may
+# see: that parent is the very witness its rule looks for (an SLA agreed by one of the caller's groups, a
+# project covered by such an SLA, a quota or a private resource of such a project). The rule of the node
+# -> (the label of its parent, the type of the edge from the parent to it).
+_WITNESSED_BY: dict[Visibility, tuple[str, str]] = {
+    Visibility.GROUP_SLA: ("UserGroup", "AGREES"),
+    Visibility.GROUP_PROJECT: ("SLA", "COVERS"),
+    Visibility.GROUP_PROJECT_QUOTA: ("Project", "HAS_QUOTA"),
+    Visibility.SHARED_OR_LINKED: ("Project", "CAN_USE"),
+    Visibility.MEMBERS_SHARED_OR_LINKED: ("Project", "CAN_USE"),
+}
+
+
+def visible_through(parent: str, edge_type: str, label: str) -> bool:
+    """Whether every `label` node reached from a `parent` node the caller may see, along
+    `(parent)-[:edge_type]->(node)`, is one the caller may see (no check of its own needed).
+
+    An administrator sees both; an anonymous caller sees no parent of these rules; a member who sees
+    the parent sees it as the witness the node's predicate (`_GROUP_OWNED`, `_linked`) asks for."""
+    return _WITNESSED_BY.get(KINDS[label].visibility) == (parent, edge_type)
+
+
 def _predicate(visibility: Visibility, var: str) -> str:
     owned = _GROUP_OWNED.get(visibility)
     if owned is not None:

@@ -1,7 +1,7 @@
 """How a walk is rewritten to be read inside its parent's rows (`resolvers/walks/nested.py`): from the
 bound node, its own variables renamed after its read, its once-per-key visibility check left out only
-where the parent's read checked that very node. (That the answers stay the same is the differential
-test's: `tests/properties/test_compiled_differential.py`.)"""
+where the parent's read checked that very node, each row's only where that node witnesses it. (That the
+answers stay the same is the differential test's: `tests/properties/test_compiled_differential.py`.)"""
 
 from __future__ import annotations
 
@@ -85,6 +85,27 @@ def test_a_project_walk_under_a_row_not_checked_as_a_project_keeps_its_check() -
     unchecked = nested_cypher(walk, "true", None, 3, Bound("n_2", None))
     assert checked is not None and "vis_group" not in checked
     assert unchecked is not None and "vis_group_3" in unchecked
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("UserGroup", "SLA"), ("SLA", "Project"), ("Project", "Quota"), ("Project", "Flavor"), ("Project", "Network")],
+)
+def test_rows_witnessed_by_a_parent_checked_as_such_are_not_checked_again(source: str, target: str) -> None:
+    walk = edge_walk(source, target)
+    under_checked = nested_cypher(walk, "true", None, 5, Bound("n_4", source))
+    under_unchecked = nested_cypher(walk, "true", None, 5, Bound("n_4", None))
+    under_other = nested_cypher(walk, "true", None, 5, Bound("n_4", "Region"))
+    # (each rule's predicate walks to the caller's groups through `vis_` variables, here `vis_group_5`, ...)
+    assert under_checked is not None and "vis_" not in under_checked and "WHERE true AND p.scope.read" in under_checked
+    assert under_unchecked is not None and "vis_group_5" in under_unchecked
+    assert under_other is not None and "vis_group_5" in under_other
+
+
+@pytest.mark.parametrize(("source", "target"), [("SLA", "UserGroup"), ("Project", "SLA"), ("Provider", "Project")])
+def test_rows_their_parent_does_not_witness_keep_their_check(source: str, target: str) -> None:
+    text = nested_cypher(edge_walk(source, target), "true", None, 5, Bound("n_4", source))
+    assert text is not None and "vis_" in text and "WHERE true AND p.scope.read\n" not in text, text
 
 
 def test_walks_whose_key_is_read_elsewhere_or_whose_rows_carry_more_are_not_nested() -> None:

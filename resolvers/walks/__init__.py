@@ -59,6 +59,8 @@ class Walk:
     filters: tuple[tuple[str, str], ...] | None = None
     visible_as: tuple[str, str] | None = None  # (label, variable)
     visible_by_key: tuple[str, str] | None = None  # (label, variable)
+    # A walk along one edge from its key node (`edge_walk`): (the key node's label, the edge's type).
+    edge: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.visible_by_key is not None and Scope.predicate(*self.visible_by_key) not in self.match:
@@ -86,10 +88,13 @@ class Walk:
         """Whether each row is the target node's own map (`n {.*}`), nothing carried beside it."""
         return self.row == "n {.*}" and not self.carry and not self.labels
 
-    def clauses(self, where_clause: str, properties: tuple[str, ...] | None) -> WalkClauses:
+    def clauses(
+        self, where_clause: str, properties: tuple[str, ...] | None, *, visible_from_key: bool = False
+    ) -> WalkClauses:
         """What its Cypher says after `match`: the row (narrowed to `properties`), the condition on
-        each row (the filter, and the caller's visibility), the order."""
-        return _walk_clauses(self, where_clause, properties)
+        each row (the filter, and the caller's visibility: not each row's when `visible_from_key`, where
+        the key node is one the caller may see and `visible_through` its edge), the order."""
+        return _walk_clauses(self, where_clause, properties, visible_from_key)
 
     def cypher(self, where_clause: str, properties: tuple[str, ...] | None = None, children: str = "") -> str:
         """The walk's Cypher; `properties` narrows the nodes' maps in `row` (None: every property);
@@ -118,11 +123,13 @@ class WalkClauses:
 
 
 @lru_cache(maxsize=1024)
-def _walk_clauses(walk: Walk, where_clause: str, properties: tuple[str, ...] | None) -> WalkClauses:
+def _walk_clauses(
+    walk: Walk, where_clause: str, properties: tuple[str, ...] | None, visible_from_key: bool = False
+) -> WalkClauses:
     # (`projection.project`: this package has a module `project`, named after schema/project.py)
     row = projection.project(walk.row, properties, {"n": walk.target, **dict(walk.labels)})
     label, var = walk.visible_as or (walk.target, "n")
-    visible = "p.scope.read" if walk.visible_by_key else Scope.predicate(label, var)
+    visible = "p.scope.read" if walk.visible_by_key or visible_from_key else Scope.predicate(label, var)
     order = walk.order or KINDS[walk.target].order
     condition = visible if FILTERED in walk.match else f"{where_clause} AND {visible}"  # else: in its match
     return WalkClauses("DISTINCT " if walk.distinct else "", row, condition, order)
@@ -163,11 +170,12 @@ def edge_walk(source: str, target: str) -> Walk:
     """From a `source` node, by its uid, along the one edge type between the two labels, to `target`s."""
     try:
         edge = edge_between(source, target)
-        arrow = f"-[:{edge.type}]->"
     except LookupError:
         edge = edge_between(target, source)
-        arrow = f"<-[:{edge.type}]-"
-    return Walk(f"{target}By{source}", f"MATCH (:{source} {{uid: key}}){arrow}(n:{target})", target)
+        match = f"MATCH (:{source} {{uid: key}})<-[:{edge.type}]-(n:{target})"
+        return Walk(f"{target}By{source}", match, target)
+    match = f"MATCH (:{source} {{uid: key}})-[:{edge.type}]->(n:{target})"
+    return Walk(f"{target}By{source}", match, target, edge=(source, edge.type))
 
 
 @cache
