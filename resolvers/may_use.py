@@ -30,6 +30,13 @@ def may_use_service(project: str, service: str) -> str:
     return f"({holds_limit_quota(project, service)} OR {offers_linked(project, service)})"
 
 
+def held_quota(project: str, service: str) -> str:
+    """The clause binding `held` to whether `project` holds a limit quota on `service` (`holds_limit_quota`),
+    for what follows to read. A walk that binds it for each of its rows' services carries it to the walks
+    read in those rows, which then read it rather than test the quota again (`Walk.held`)."""
+    return f"WITH *, {holds_limit_quota(project, service)} AS held"
+
+
 def may_use_resource(project: str, resource: str, limited: str) -> str:
     """Cypher predicate: `project` may use `resource`, offered by a service on which `limited` says whether
     it holds a limit quota (`holds_limit_quota`, computed once per service rather than per resource)."""
@@ -73,9 +80,10 @@ def _usable_by_project_on_service(label: str) -> Walk:
         f"{label}sUsableByProjectOnService",
         f"""MATCH (pr:Project {{uid: key.project}}), (s:{service} {{uid: key.service}})
 WHERE {PROJECT_VISIBLE}
-CALL (pr, s, p) {{
+{held_quota("pr", "s")}
+CALL (pr, s, p, held) {{
   // The quota test does not depend on the resource: once per (project, service), not per resource.
-  WITH pr, s, p WHERE {holds_limit_quota("pr", "s")}
+  WITH pr, s, p WHERE held
   MATCH (s)-[:OFFERS]->(n:{label} {{isShared: true}})
   WHERE {FILTERED}
   RETURN n
@@ -86,6 +94,7 @@ CALL (pr, s, p) {{
 }}""",
         label,
         visible_by_key=("Project", "pr"),
+        held=("pr", "s"),
     )
 
 
@@ -123,9 +132,11 @@ def _services_usable_in_region(label: str) -> Walk:
     return Walk(
         f"{label}sUsableByProjectInRegion",
         f"""MATCH (pr:Project {{uid: key.project}}), (:Region {{uid: key.region}})-[:SUPPLIES]->(n:{label})
-WHERE {may_use_service("pr", "n")}""",
+{held_quota("pr", "n")}
+WHERE held OR {offers_linked("pr", "n")}""",
         label,
         order="n.endpoint",
+        held=("pr", "n"),
     )
 
 

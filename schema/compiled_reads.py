@@ -923,7 +923,9 @@ class _Writer:
             below = nested_walk.Bound(var)
         else:
             below = bound
-        children = self.children(shape.index, replace(below, start=var, start_visible=visible))
+        # A service walk's rows carry whether the project holds a limit quota on each (`held_<i>`).
+        held = f"held_{shape.index}" if nested_walk.carries_held(shape.walk) and below.project is not None else None
+        children = self.children(shape.index, replace(below, start=var, start_visible=visible, held=held))
         text = nested_walk.nested_cypher(shape.walk, shape.where, shape.properties, shape.index, bound, children)
         if text is None:  # `layout` nests only what `can_nest` allows
             raise AssertionError(f"read {shape.index} ({shape.walk.name}) cannot be nested")

@@ -6,6 +6,7 @@ answers stay the same is the differential test's: `tests/properties/test_compile
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -13,7 +14,7 @@ from resolvers import may_use
 from resolvers.visibility import Scope
 from resolvers.walks import Walk, edge_walk
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
-from resolvers.walks.nested import Bound, can_nest, nested_cypher
+from resolvers.walks.nested import Bound, can_nest, carries_held, nested_cypher
 from resolvers.walks.project import QUOTAS_BY_PROJECT_ON_SERVICE
 from schema.read_plan import FIELD_READS, ByWalk
 
@@ -106,6 +107,35 @@ def test_rows_witnessed_by_a_parent_checked_as_such_are_not_checked_again(source
 def test_rows_their_parent_does_not_witness_keep_their_check(source: str, target: str) -> None:
     text = nested_cypher(edge_walk(source, target), "true", None, 5, Bound("n_4", source))
     assert text is not None and "vis_" in text and "WHERE true AND p.scope.read\n" not in text, text
+
+
+QUOTA_TEST = "EXISTS { (n_2)-[:HAS_QUOTA]->(:Quota {usage: false})-[:ON]->(n_6) }"
+
+
+def test_a_service_walk_carries_whether_the_project_holds_a_limit_quota_to_its_rows() -> None:
+    walk = may_use.SERVICES_USABLE_IN_REGION["ComputeService"]
+    assert carries_held(walk)
+    text = nested_cypher(walk, "true", None, 6, Bound("n_4", "Region", project="n_2", project_visible=True))
+    assert text is not None
+    assert f"WITH *, {QUOTA_TEST} AS held_6" in text  # tested once per service
+    assert "WITH n_6, held_6 ORDER BY" in text  # and carried to the reads in its rows
+
+
+@pytest.mark.parametrize("walk", may_use.RESOURCES_USABLE_BY_PROJECT_ON_SERVICE.values(), ids=lambda walk: walk.name)
+def test_what_a_project_may_use_on_a_service_reads_the_quota_test_its_parent_row_carries(walk: Walk) -> None:
+    assert not carries_held(walk)
+    carried = Bound("n_6", "ComputeService", project="n_2", project_visible=True, held="held_6")
+    text = nested_cypher(walk, "true", None, 7, carried)
+    assert text is not None and "HAS_QUOTA" not in text
+    assert "CALL (n_2, n_6, p, held_6)" in text and "WHERE held_6" in text
+    # not carried: it tests the quota itself, once per (project, service)
+    own = nested_cypher(walk, "true", None, 7, replace(carried, held=None))
+    assert own is not None and f"WITH *, {QUOTA_TEST} AS held_7" in own and "WHERE held_7" in own
+    # carried for another project than the one it starts from (its project looked up by uid): its own test
+    looked_up = nested_cypher(
+        walk, "true", None, 7, Bound("n_6", "ComputeService", project_uid="key.project", held="held_6")
+    )
+    assert looked_up is not None and "held_6" not in looked_up and "HAS_QUOTA" in looked_up
 
 
 def test_walks_whose_key_is_read_elsewhere_or_whose_rows_carry_more_are_not_nested() -> None:

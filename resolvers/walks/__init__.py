@@ -61,6 +61,10 @@ class Walk:
     visible_by_key: tuple[str, str] | None = None  # (label, variable)
     # A walk along one edge from its key node (`edge_walk`): (the key node's label, the edge's type).
     edge: tuple[str, str] | None = None
+    # (project, service): the variables its match binds `held` for (`may_use.held_quota`). A service walk
+    # binds it per row (service `n`), for the walks nested in its rows; a walk from a (project, service)
+    # key reads the one its parent carries, when nested under such a row (`resolvers/walks/nested.py`).
+    held: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.visible_by_key is not None and Scope.predicate(*self.visible_by_key) not in self.match:

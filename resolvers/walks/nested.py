@@ -18,6 +18,11 @@ nodes the caller may see. Nor does a walk along one edge from such a node check 
 rows' own rule is witnessed by that node (`resolvers.visibility.visible_through`: a group's SLAs, an
 SLA's projects, a project's quotas and private resources): egi matchmaking's statement spent ~0.2 ms
 checking, for each SLA of the caller's group, that one of the caller's groups agreed it.
+
+A service walk's rows carry whether the project holds a limit quota on each service (`held`, the test its
+filter makes anyway); what the project may use on that service, read in those rows, reads it instead of
+testing the quota again (egi matchmaking's statement: ~0.3 ms less, for its compute services' flavors
+and images and its network services' networks).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from resolvers.db import BRANCH_PARAMETER
+from resolvers.may_use import held_quota
 from resolvers.visibility import Scope, visible_through
 from resolvers.walks import Walk, filtered_match, with_entries
 
@@ -59,6 +65,9 @@ class Bound:
     project: str | None = None
     project_visible: bool = False
     project_uid: str | None = None
+    # The variable the parent's read bound to whether `project` holds a limit quota on `start`
+    # (`may_use.held_quota`, carried in its rows: `carries_held`); None: not carried.
+    held: str | None = None
 
 
 def entry(index: int) -> str:
@@ -72,6 +81,11 @@ def nested_cypher(
     """The walk as a COLLECT subquery of rows read from `bound` (its parameter `$q<index>`); `children`
     are entries added to each row (", `@<i>`: COLLECT {...}"). None: this walk is not nested."""
     return _nested(walk, where_clause, properties, index, bound, children)
+
+
+def carries_held(walk: Walk) -> bool:
+    """Whether the walk binds `held` for each of its rows' nodes, and carries it to the reads in its rows."""
+    return walk.held is not None and walk.held[1] == "n"
 
 
 def can_nest(walk: Walk) -> bool:
@@ -99,6 +113,13 @@ def _nested(
             renames[var] = target
     if walk.visible_by_key is not None and _visible(walk.visible_by_key, starts, bound):
         match = match.replace(Scope.predicate(*walk.visible_by_key), "true")
+    if walk.held is not None and not carries_held(walk) and bound.held is not None:
+        project, service = walk.held
+        if bound.project is not None and (renames.get(project), renames.get(service)) == (bound.project, bound.start):
+            # the parent's row already says whether this project holds a limit quota on this service
+            match = match.replace(held_quota(project, service) + "\n", "")
+            renames["held"] = bound.held
+    kept = "n, held" if carries_held(walk) else "n"
     from_key = (
         walk.edge is not None
         and walk.visible_as is None
@@ -109,9 +130,9 @@ def _nested(
     row = with_entries(clauses.row, ", " + _CHILDREN) if children else clauses.row
     text = (
         f"{match}\n"
-        f"WITH {clauses.keep}n\n"
+        f"WITH {clauses.keep}{kept}\n"
         f"WHERE {clauses.condition}\n"
-        f"WITH n ORDER BY {clauses.order}, n.uid LIMIT {BRANCH_PARAMETER}.rowLimit\n"
+        f"WITH {kept} ORDER BY {clauses.order}, n.uid LIMIT {BRANCH_PARAMETER}.rowLimit\n"
         f"RETURN {row} AS row"
     )
     declared = {*_DECLARED.findall(text), *_ALIASED.findall(text)} - _NOT_DECLARED - renames.keys()

@@ -64,3 +64,41 @@ async def test_a_project_may_use_exactly_what_the_rule_allows(
             for kind in ("flavors", "images", "networks"):
                 for resource in node[kind]:
                     assert resource["isShared"] or resource["uuid"] in own_private
+
+
+PROVIDERS = "{ providers(first: 100) { nodes { id name } } }"
+# From one provider, every read nested in its parent's rows (`resolvers/walks/nested.py`): a service's row
+# carries whether the project holds a limit quota on it, and what the project may use there reads that.
+PROVIDER_PROJECTS = """query ($id: ID!) { provider(id: $id) { projects { uuid
+  regions { region { name }
+    computeServices { flavors { uuid } images { uuid } }
+    networkServices { networks { uuid } } }
+} } }"""
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(federation=federations())
+async def test_a_project_reached_from_its_provider_may_use_exactly_what_the_rule_allows(
+    federation: FederationFile, database: Database, client: httpx.AsyncClient, issuer: Issuer
+) -> None:
+    # given any federation
+    await replace_graph(database, federation)
+    ids = {n["name"]: n["id"] for n in (await ask(client, PROVIDERS, token=issuer.admin)).data["providers"]["nodes"]}
+
+    for provider in federation.providers:
+        # when each provider's projects are asked, per region and service, what they may use
+        answer = await ask(client, PROVIDER_PROJECTS, {"id": ids[provider.name]}, token=issuer.admin)
+
+        # then each equals the rule
+        by_uuid = {n["uuid"]: n for n in answer.data["provider"]["projects"]}
+        for project in provider.projects:
+            regions = by_uuid[project.uuid]["regions"]
+            per_region = {
+                "flavors": {(r["region"]["name"], f["uuid"]) for r in regions
+                            for s in r["computeServices"] for f in s["flavors"]},
+                "images": {(r["region"]["name"], i["uuid"]) for r in regions
+                           for s in r["computeServices"] for i in s["images"]},
+                "networks": {(r["region"]["name"], n["uuid"]) for r in regions
+                             for s in r["networkServices"] for n in s["networks"]},
+            }  # fmt: skip
+            assert per_region == may_use(provider, project), project.uuid
