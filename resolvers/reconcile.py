@@ -402,19 +402,31 @@ async def reconcile(database: Database, graph: FederationGraph, *, actor: Actor,
         )
 
         async def write_nodes(node_rows: _NodeRows) -> None:
-            for rows_by_labels, sets in (
-                (node_rows.created, attribution),
-                (node_rows.replaced, f"n.{CONFIRMATION} = $now"),
-            ):
-                for labels, rows in sorted(rows_by_labels.items()):
-                    check_labels(labels)  # labels become Cypher text: only the allow-list may
-                    extra = "".join(f":{label}" for label in labels[1:])
-                    set_labels = f", n{extra}" if extra else ""
-                    await run(
-                        f"UNWIND $rows AS row MERGE (n:{labels[0]} {{uid: row.uid}}) "
-                        f"SET n = row.props, {sets}{set_labels}",
-                        {"rows": rows, "now": now, "by": str(actor)},
-                    )
+            for labels, rows in sorted(node_rows.created.items()):
+                check_labels(labels)  # labels become Cypher text: only the allow-list may
+                set_labels = "".join(f", n:{label}" for label in labels[1:])
+                # A node another transaction created since this one read (a provider harvested beside
+                # this one sharing its identity provider, group or SLA) is found by MERGE: it keeps who
+                # added it and is not counted as created here.
+                CYPHER_STATEMENTS.labels("write").inc()
+                result = await tx.run(
+                    f"UNWIND $rows AS row MERGE (n:{labels[0]} {{uid: row.uid}}) "
+                    f"ON CREATE SET n = row.props, {attribution}{set_labels} "
+                    f"ON MATCH SET n += row.props, n.{CONFIRMATION} = $now{set_labels}",
+                    {"rows": rows, "now": now, "by": str(actor)},
+                )
+                found = len(rows) - (await result.consume()).counters.nodes_created
+                if found:
+                    changes.created[labels[0]] -= found
+                    changes.created += Counter()  # (no zero counts in the report)
+            for labels, rows in sorted(node_rows.replaced.items()):
+                check_labels(labels)
+                set_labels = "".join(f", n:{label}" for label in labels[1:])
+                await run(
+                    f"UNWIND $rows AS row MERGE (n:{labels[0]} {{uid: row.uid}}) "
+                    f"SET n = row.props, n.{CONFIRMATION} = $now{set_labels}",
+                    {"rows": rows, "now": now},
+                )
             if node_rows.touched:
                 await run(
                     "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "

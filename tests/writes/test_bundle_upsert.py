@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -15,7 +16,8 @@ from registry.feeder import read_federation
 from resolvers.db import Database
 from resolvers.federation_file import FederationFile
 from resolvers.federation_graph import stable_uid
-from tests.bundles import UPSERT, expected_provider, seen_provider, stored_provider
+from resolvers.kinds import primary_label
+from tests.bundles import UPSERT, bundle_of, expected_provider, seen_provider, stored_provider
 from tests.conftest import EXAMPLE_FEDERATION, Issuer, replace_graph
 from tests.federations import federations
 from tests.graphql_client import ask, ask_for_errors
@@ -357,3 +359,28 @@ async def test_a_node_edited_since_the_last_upsert_is_found_and_written_back(
     assert type(typed["vcpus"]) is int
     again = (await ask(client, UPSERT, {"bundle": cnaf}, token=issuer.admin)).data["upsertProviderBundle"]
     assert again["changed"] is False
+
+
+async def test_providers_written_at_once_count_what_they_share_once(
+    client: httpx.AsyncClient, database: Database, issuer: Issuer
+) -> None:
+    # given every provider of the example federation (they share identity providers, groups and SLAs)
+    federation = read_federation(EXAMPLE_FEDERATION)
+    bundles = [bundle_of(federation, provider.name) for provider in federation.providers]
+    for _ in range(3):
+        await replace_graph(database, FederationFile())
+
+        # when all are pushed at once into an empty registry
+        async def push(bundle: dict[str, Any]) -> dict[str, Any]:
+            return (await ask(client, UPSERT, {"bundle": bundle}, token=issuer.admin)).data["upsertProviderBundle"]
+
+        answers = await asyncio.gather(*(push(bundle) for bundle in bundles))
+
+        # then what they say they created is what the registry holds: a node two of them wrote is counted
+        # by the one that created it (the others found it)
+        created: dict[str, int] = {}
+        for answer in answers:
+            for label, count in counts(answer["created"]).items():
+                created[label] = created.get(label, 0) + count
+        nodes = await database.read("MATCH (n) RETURN labels(n) AS labels", {})
+        assert created == dict(Counter(primary_label(node["labels"]) for node in nodes))
