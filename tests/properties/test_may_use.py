@@ -31,6 +31,18 @@ def _flat(rows: list[dict[str, Any]], via: str) -> set[tuple[str, str]]:
     return out
 
 
+def _per_region(regions: list[dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
+    """(region name, uuid) of what a project's `regions` say it may use on each service there."""
+    return {
+        "flavors": {(r["region"]["name"], f["uuid"]) for r in regions
+                    for s in r["computeServices"] for f in s["flavors"]},
+        "images": {(r["region"]["name"], i["uuid"]) for r in regions
+                   for s in r["computeServices"] for i in s["images"]},
+        "networks": {(r["region"]["name"], n["uuid"]) for r in regions
+                     for s in r["networkServices"] for n in s["networks"]},
+    }  # fmt: skip
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(federation=federations())
 async def test_a_project_may_use_exactly_what_the_rule_allows(
@@ -51,15 +63,7 @@ async def test_a_project_may_use_exactly_what_the_rule_allows(
             assert _flat(node["flavors"], "computeServices") == expected["flavors"]
             assert _flat(node["images"], "computeServices") == expected["images"]
             assert _flat(node["networks"], "networkService") == expected["networks"]
-            per_region = {
-                "flavors": {(r["region"]["name"], f["uuid"]) for r in node["regions"]
-                            for s in r["computeServices"] for f in s["flavors"]},
-                "images": {(r["region"]["name"], i["uuid"]) for r in node["regions"]
-                           for s in r["computeServices"] for i in s["images"]},
-                "networks": {(r["region"]["name"], n["uuid"]) for r in node["regions"]
-                             for s in r["networkServices"] for n in s["networks"]},
-            }  # fmt: skip
-            assert per_region == expected
+            assert _per_region(node["regions"]) == expected
             own_private = set(project.private_flavors) | set(project.private_images) | set(project.private_networks)
             for kind in ("flavors", "images", "networks"):
                 for resource in node[kind]:
@@ -92,13 +96,4 @@ async def test_a_project_reached_from_its_provider_may_use_exactly_what_the_rule
         # then each equals the rule
         by_uuid = {n["uuid"]: n for n in answer.data["provider"]["projects"]}
         for project in provider.projects:
-            regions = by_uuid[project.uuid]["regions"]
-            per_region = {
-                "flavors": {(r["region"]["name"], f["uuid"]) for r in regions
-                            for s in r["computeServices"] for f in s["flavors"]},
-                "images": {(r["region"]["name"], i["uuid"]) for r in regions
-                           for s in r["computeServices"] for i in s["images"]},
-                "networks": {(r["region"]["name"], n["uuid"]) for r in regions
-                             for s in r["networkServices"] for n in s["networks"]},
-            }  # fmt: skip
-            assert per_region == may_use(provider, project), project.uuid
+            assert _per_region(by_uuid[project.uuid]["regions"]) == may_use(provider, project), project.uuid
