@@ -105,6 +105,23 @@ def check_json_value(value: Any) -> None:
                 stack.extend((child, depth + 1) for child in item)
 
 
+def holds_more_values(value: Any, limit: int) -> bool:
+    """Whether `value` holds more than `limit` values (list items and object fields, at any depth);
+    counted without recursion, and only up to the limit."""
+    if not isinstance(value, dict | list):
+        return False
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        count += len(children)
+        if count > limit:
+            return True
+        stack.extend(child for child in children if isinstance(child, dict | list))
+    return False
+
+
 def _check_text(text: str) -> None:
     try:
         text.encode("utf-8")

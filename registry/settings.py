@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     )
     max_tokens: int = Field(5000, ge=100, description="Most lexical tokens in a document.")
     max_query_chars: int = Field(64 * 1024, ge=1024, description="Longest `query` text.")
+    max_variable_values: int = Field(
+        10_000,
+        ge=100,
+        description="Most values (list items and object fields, at any depth) in a request's `variables`, for "
+        "callers who may not write: each costs graphql-core's coercion (~7 µs) before any resolver runs. A "
+        "writer's provider bundle is bounded by the body size only.",
+    )
     cost_limit: int = Field(
         DEFAULT_COST_LIMIT, ge=1, description="Largest cost (most objects the answer can hold) of an operation."
     )

@@ -125,6 +125,11 @@ class Scope:
         """The registry's own tools (CLI, loader, benchmarks): every node, as an administrator."""
         return cls(admin=True, writer=True, may_read=True, subject="registry", token_issuer="local")
 
+    @property
+    def may_write(self) -> bool:
+        """An administrator, or a caller with the writer entitlement (the feeder)."""
+        return self.admin or self.writer
+
     def parameter(self) -> dict[str, Any]:
         """The `p.scope` map every statement of the request carries."""
         return {

@@ -27,5 +27,4 @@ class IsWriter(BasePermission):
     error_extensions = {"code": ErrorCode.FORBIDDEN.value}  # noqa: RUF012 - Strawberry reads it per class
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        scope = request_context(info).scope
-        return scope.admin or scope.writer
+        return request_context(info).scope.may_write

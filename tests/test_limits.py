@@ -152,6 +152,51 @@ async def test_a_query_over_the_length_limit_is_refused(client: httpx.AsyncClien
     assert_refused(response, 413, "PAYLOAD_TOO_LARGE")
 
 
+@pytest.fixture
+async def few_values(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An app whose readers may send at most 100 values in their variables."""
+    app = create_app(settings.model_copy(update={"max_variable_values": 100}))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        yield http
+
+
+BY_IDS = "query ($w: ProviderFilter) { providers(where: $w) { totalCount } }"
+
+
+def _ids(count: int, extra: int = 0) -> dict[str, Any]:
+    """Variables holding `count` values: a filter object, its one field, a list of `count - 2` ids and
+    `extra` unused variables."""
+    return {"w": {"ids": [f"p{i}" for i in range(count - 2 - extra)]}, **{f"x{i}": i for i in range(extra)}}
+
+
+async def test_readers_variables_may_hold_so_many_values(few_values: httpx.AsyncClient, issuer: Issuer) -> None:
+    member = {"Authorization": f"Bearer {issuer.token('some/group')}"}
+    for headers in ({}, member):  # anonymous, then signed in
+        answered = await few_values.post("/graphql", json={"query": BY_IDS, "variables": _ids(100)}, headers=headers)
+        assert answered.status_code == 200, answered.text
+        assert answered.json()["data"] == {"providers": {"totalCount": 0}}
+        for over in (_ids(101), _ids(101, extra=60), {"w": {"ids": [[[] for _ in range(60)]] * 2}}):
+            before = read_statements()
+
+            response = await few_values.post("/graphql", json={"query": BY_IDS, "variables": over}, headers=headers)
+
+            error = assert_refused(response, 413, "PAYLOAD_TOO_LARGE")
+            assert error["message"].startswith("variables: more than 100 values"), error
+            assert read_statements() == before  # nothing coerced, nothing read
+
+
+async def test_writers_variables_are_bounded_by_the_body_only(few_values: httpx.AsyncClient, issuer: Issuer) -> None:
+    # A provider's bundle holds thousands of values; the feeder and administrators send it.
+    for token in (issuer.token(writer=True), issuer.admin):
+        response = await few_values.post(
+            "/graphql", json={"query": BY_IDS, "variables": _ids(5_000)}, headers={"Authorization": f"Bearer {token}"}
+        )
+
+        assert response.status_code == 200, response.text
+        assert response.json()["data"] == {"providers": {"totalCount": 0}}
+
+
 async def test_a_multipart_request_without_a_preflight_header_runs_nothing(
     client: httpx.AsyncClient, issuer: Issuer, example_federation: FederationFile
 ) -> None:
