@@ -377,7 +377,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 sweeper.cancel()
                 await app.state.documents.close()
             await issuer_http.aclose()
-            await database.driver.close()
+            await database.close()
 
     # No /docs, /redoc or /openapi.json: the API is GraphQL, and its schema is introspection's to tell.
     app = RegistryApp(title="Federation Registry", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)

@@ -99,7 +99,7 @@ async def _load(path: Path, settings: Settings) -> int:
         await apply_constraints(database)
         changes = await load_federation(database, federation)
     finally:
-        await database.driver.close()
+        await database.close()
     print(
         f"loaded {path}: created {sum(changes.created.values())}, updated {sum(changes.updated.values())}, "
         f"removed {sum(changes.removed.values())} nodes"

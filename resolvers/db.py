@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import re
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
@@ -25,6 +26,13 @@ CYPHER_STATEMENTS = Counter(
     ["access"],
 )
 
+STATEMENTS_PLANNED_AFTER_TIMEOUT = Counter(
+    "registry_statements_planned_after_timeout_total",
+    "Read statements Neo4j was asked to plan in the background after a read of them ran out of time.",
+)
+
+log = logging.getLogger(__name__)
+
 Record = dict[str, Any]
 T = TypeVar("T")
 # What statements of a unit of work run in: a managed transaction, or an explicit one rolled back.
@@ -39,6 +47,18 @@ READ_ATTEMPTS = 3
 # finds a frozen Neo4j sooner, so this only has to outlast a busy server's timeout check (over 1 s
 # on a loaded 2-core machine).
 CLIENT_GRACE_S = 2.0
+
+# Neo4j plans a statement new to it before running it: egi matchmaking's took 1.2 s on a warm, idle
+# Neo4j, 12 s just after it started on a busy machine. A read stopped at its deadline while Neo4j plans
+# loses the plan as well (Neo4j keeps none of a terminated transaction), so every later request would
+# plan again and be stopped again. A read that runs out of time has its statement planned apart from any
+# request (EXPLAIN plans and keeps the plan, running nothing), at most this long, a few at a time.
+PLANNING_TIMEOUT_S = 120.0
+PLANNING_AT_ONCE = 2
+
+# The code of a statement Neo4j stopped at its transaction timeout, e.g.
+# Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration.
+STATEMENT_TIMED_OUT = "Transaction.TransactionTimedOut"
 
 # The event-loop time by which the current request must be answered (set by the HTTP layer; None:
 # no deadline, as in the CLI). Reads never outlive it.
@@ -108,6 +128,34 @@ class Database:
     name: str = "neo4j"
     statement_timeout_s: float = READ_TIMEOUT_S
     liveness: Liveness | None = None  # None: a silent Neo4j is only noticed at the statement timeout
+    # Statements being planned after a read of them ran out of time (`plan_apart`), by text.
+    planning: dict[str, asyncio.Task[None]] = field(default_factory=dict, repr=False)
+
+    async def close(self) -> None:
+        """Stop planning (`plan_apart`) and close the driver."""
+        for task in list(self.planning.values()):
+            task.cancel()
+        await asyncio.gather(*self.planning.values(), return_exceptions=True)
+        await self.driver.close()
+
+    def plan_apart(self, cypher: str, params: Mapping[str, Any]) -> None:
+        """Have Neo4j plan `cypher` apart from any request (see PLANNING_TIMEOUT_S), unless it is being
+        planned already or PLANNING_AT_ONCE statements are; the next read of it then finds it planned."""
+        if cypher in self.planning or len(self.planning) >= PLANNING_AT_ONCE:
+            return
+        task = asyncio.get_running_loop().create_task(self._plan(cypher, dict(params)))
+        self.planning[cypher] = task
+        task.add_done_callback(lambda _: self.planning.pop(cypher, None))
+
+    async def _plan(self, cypher: str, params: dict[str, Any]) -> None:
+        try:
+            async with self.driver.session(database=self.name, default_access_mode=neo4j.READ_ACCESS) as session:
+                result = await session.run(neo4j.Query(f"EXPLAIN {cypher}", timeout=PLANNING_TIMEOUT_S), params)
+                await result.consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+            log.warning("planning a statement after a read of it ran out of time failed: %s", error)
+        else:
+            STATEMENTS_PLANNED_AFTER_TIMEOUT.inc()
 
     def _budget(self) -> float:
         """Seconds the next read may take: the statement timeout, cut to the request's deadline."""
@@ -151,7 +199,13 @@ class Database:
                     # every value looking for nodes and relationships to convert).
                     records = [dict(zip(r.keys(), r, strict=True)) for r in await result.fetch(2**31 - 1)]
                     return [plain(r) for r in records] if plain_values else records
+            except (TimeoutError, asyncio.CancelledError):
+                # Our own timeout, or the request's deadline (or its client leaving) cancelling the read.
+                self.plan_apart(cypher, params)
+                raise
             except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
+                if isinstance(error, neo4j.exceptions.Neo4jError) and STATEMENT_TIMED_OUT in (error.code or ""):
+                    self.plan_apart(cypher, params)
                 if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
                     raise
                 if self.liveness is not None and not await self.liveness.answers():

@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
 from resolvers import errors
+from resolvers.db import STATEMENT_TIMED_OUT
 
 
 class ErrorCode(Enum):
@@ -78,14 +79,12 @@ def should_mask(error: GraphQLError) -> bool:
 
 # Neo4j down or not answering: the driver's own errors, and our client-side statement timeout.
 OUTAGES = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, TimeoutError, OSError)
-# Neo4j stopped a statement at its transaction timeout (the request's deadline), e.g.
-# Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration.
-_STATEMENT_TIMED_OUT = "Transaction.TransactionTimedOut"
 
 
 def failure_code(original: BaseException | None) -> ErrorCode:
     """What a client may know of an unexpected failure: an outage, a deadline, or neither."""
-    if isinstance(original, neo4j.exceptions.Neo4jError) and original.code and _STATEMENT_TIMED_OUT in original.code:
+    # Neo4j stopped a statement at its transaction timeout: the request's deadline.
+    if isinstance(original, neo4j.exceptions.Neo4jError) and original.code and STATEMENT_TIMED_OUT in original.code:
         return ErrorCode.DEADLINE_EXCEEDED
     if isinstance(original, OUTAGES):
         return ErrorCode.SERVICE_UNAVAILABLE

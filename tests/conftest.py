@@ -125,7 +125,7 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     db = open_database(settings)
     await apply_constraints(db)
     yield db
-    await db.driver.close()
+    await db.close()
 
 
 async def replace_graph(database: Database, federation: FederationFile) -> None:

@@ -9,17 +9,19 @@ import logging
 import os
 import signal
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import neo4j
 import pytest
+from prometheus_client import REGISTRY
 
 from registry.app import create_app
 from registry.limits import GuardRequests
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
-from resolvers.db import DEADLINE, Database
+from resolvers.db import DEADLINE, PLANNING_AT_ONCE, Database
 from tests.conftest import Issuer, _free_port
 
 QUERY = "{ providers { totalCount } }"
@@ -123,6 +125,60 @@ async def test_the_deadline_stops_a_statement_in_neo4j(database: Database) -> No
 
     assert refused.value.code is not None and "TransactionTimedOut" in refused.value.code
     assert time.monotonic() - started < 3.0
+
+
+def _planned() -> float:
+    return REGISTRY.get_sample_value("registry_statements_planned_after_timeout_total") or 0.0
+
+
+async def _planning_done(database: Database) -> None:
+    await asyncio.gather(*database.planning.values())
+
+
+async def test_a_read_stopped_at_its_deadline_has_its_statement_planned_apart(database: Database) -> None:
+    # Neo4j keeps no plan of a statement stopped at its timeout: one whose planning outlasts the deadline
+    # would be planned, and stopped, on every request. The read that ran out of time has it planned apart.
+    statement = f"UNWIND range(1, 100000000000) AS x RETURN count(x) AS n_{uuid.uuid4().hex}"
+    await _planning_done(database)
+    before = _planned()
+    token = DEADLINE.set(asyncio.get_running_loop().time() + 0.3)
+    try:
+        with pytest.raises(neo4j.exceptions.ClientError):
+            await database.read(statement, {})
+    finally:
+        DEADLINE.reset(token)
+
+    assert list(database.planning) == [statement]
+    await _planning_done(database)
+    assert _planned() == before + 1
+    assert not database.planning
+
+
+async def test_a_read_cancelled_by_its_deadline_has_its_statement_planned_apart(database: Database) -> None:
+    # The request's deadline cancels its work; the read may be waiting for Neo4j's answer then.
+    statement = f"UNWIND range(1, 100000000000) AS x RETURN count(x) AS n_{uuid.uuid4().hex}"
+    await _planning_done(database)
+    reading = asyncio.create_task(database.read(statement, {}))
+    await asyncio.sleep(0.3)
+    reading.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await reading
+
+    assert list(database.planning) == [statement]
+    await _planning_done(database)
+
+
+async def test_planning_apart_runs_once_per_statement_and_a_few_at_a_time(database: Database) -> None:
+    statements = [f"RETURN {i} AS n_{uuid.uuid4().hex}" for i in range(PLANNING_AT_ONCE + 1)]
+    await _planning_done(database)
+    before = _planned()
+
+    for statement in [statements[0], *statements]:
+        database.plan_apart(statement, {})
+
+    assert list(database.planning) == statements[:PLANNING_AT_ONCE]
+    await _planning_done(database)
+    assert _planned() == before + PLANNING_AT_ONCE
 
 
 async def test_a_request_past_its_deadline_gets_deadline_exceeded(settings: Settings) -> None:

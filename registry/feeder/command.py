@@ -102,7 +102,7 @@ async def _writer(args: argparse.Namespace) -> AsyncIterator[Writer]:
         await apply_constraints(database)
         yield DirectWriter(database)
     finally:
-        await database.driver.close()
+        await database.close()
 
 
 def _demo_secrets(config: FeederConfig, clouds: Clouds) -> None:
