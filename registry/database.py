@@ -34,7 +34,12 @@ def open_database(settings: Settings) -> Database:
         silent_after_s=settings.neo4j_silent_after_s,
         probe_timeout_s=settings.neo4j_probe_timeout_s,
     )
-    return Database(driver=driver, name=settings.neo4j_database, liveness=liveness)
+    return Database(
+        driver=driver,
+        name=settings.neo4j_database,
+        liveness=liveness,
+        new_statements_at_once=settings.neo4j_new_statements_at_once,
+    )
 
 
 async def is_ready(database: Database) -> bool:

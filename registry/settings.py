@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     )
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "REGISTRY_NEO4J_DATABASE"))
     neo4j_max_pool_size: int = Field(50, ge=1)
+    neo4j_new_statements_at_once: int = Field(
+        2,
+        ge=1,
+        description="Reads of statements this process has not read before (each a plan Neo4j must make, ~1 s of "
+        "its CPU for a deep question) sent at once; the others wait their turn, reads of known statements never.",
+    )
     graphiql: bool | None = Field(
         None, description="Serve the explorer (GraphiQL, examples, Log in) at /graphql; default: on in development."
     )

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -55,6 +56,11 @@ CLIENT_GRACE_S = 2.0
 # request (EXPLAIN plans and keeps the plan, running nothing), at most this long, a few at a time.
 PLANNING_TIMEOUT_S = 120.0
 PLANNING_AT_ONCE = 2
+# Statements this process has run, remembered (Neo4j keeps 1,000 plans by default); a read of any other
+# waits while NEW_STATEMENTS_AT_ONCE others are being read: what callers can make Neo4j plan at once
+# is bounded (new query shapes cost ~1 s of Neo4j's CPU each), and known questions never wait for it.
+KNOWN_STATEMENTS = 1000
+NEW_STATEMENTS_AT_ONCE = 2
 
 # The code of a statement Neo4j stopped at its transaction timeout, e.g.
 # Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration.
@@ -130,6 +136,24 @@ class Database:
     liveness: Liveness | None = None  # None: a silent Neo4j is only noticed at the statement timeout
     # Statements being planned after a read of them ran out of time (`plan_apart`), by text.
     planning: dict[str, asyncio.Task[None]] = field(default_factory=dict, repr=False)
+    new_statements_at_once: int = NEW_STATEMENTS_AT_ONCE
+    # Statements read successfully, least recently read first (see KNOWN_STATEMENTS).
+    known: OrderedDict[str, None] = field(default_factory=OrderedDict, repr=False)
+    _new_statements: asyncio.Semaphore | None = field(default=None, repr=False)
+
+    def _gate(self, cypher: str) -> contextlib.AbstractAsyncContextManager[Any]:
+        """Nothing for a statement this process has read before; else a turn among the new ones."""
+        if cypher in self.known:
+            self.known.move_to_end(cypher)
+            return contextlib.nullcontext()
+        if self._new_statements is None:
+            self._new_statements = asyncio.Semaphore(self.new_statements_at_once)
+        return self._new_statements
+
+    def _remember(self, cypher: str) -> None:
+        self.known[cypher] = None
+        if len(self.known) > KNOWN_STATEMENTS:
+            self.known.popitem(last=False)
 
     async def close(self) -> None:
         """Stop planning (`plan_apart`) and close the driver."""
@@ -180,11 +204,19 @@ class Database:
 
         An auto-commit statement rather than a managed transaction: one statement is atomic on its
         own, and BEGIN/COMMIT would add two round trips to every level of every request. What a
-        managed transaction would add besides, retrying on a transient failure, is done here.
+        managed transaction would add besides, retrying on a transient failure, is done here. A
+        statement this process has not read before waits its turn among the new ones (see
+        KNOWN_STATEMENTS), within the request's deadline.
         """
         CYPHER_STATEMENTS.labels("read").inc()
         if counter is not None:
             counter.value += 1
+        async with self._gate(cypher):
+            records = await self._read(cypher, params)
+        self._remember(cypher)
+        return [plain(r) for r in records] if plain_values else records
+
+    async def _read(self, cypher: str, params: Mapping[str, Any]) -> list[Record]:
         for attempt in range(READ_ATTEMPTS):
             budget = self._budget()
             query = neo4j.Query(cypher, timeout=budget)
@@ -197,8 +229,7 @@ class Database:
                     result = await session.run(query, dict(params))
                     # Records hold maps, lists and scalars only: zip, not `Record.data()` (which walks
                     # every value looking for nodes and relationships to convert).
-                    records = [dict(zip(r.keys(), r, strict=True)) for r in await result.fetch(2**31 - 1)]
-                    return [plain(r) for r in records] if plain_values else records
+                    return [dict(zip(r.keys(), r, strict=True)) for r in await result.fetch(2**31 - 1)]
             except (TimeoutError, asyncio.CancelledError):
                 # Our own timeout, or the request's deadline (or its client leaving) cancelling the read.
                 self.plan_apart(cypher, params)

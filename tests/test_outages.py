@@ -18,10 +18,11 @@ import pytest
 from prometheus_client import REGISTRY
 
 from registry.app import create_app
+from registry.database import open_database
 from registry.limits import GuardRequests
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
-from resolvers.db import DEADLINE, PLANNING_AT_ONCE, Database
+from resolvers.db import DEADLINE, KNOWN_STATEMENTS, PLANNING_AT_ONCE, Database
 from tests.conftest import Issuer, _free_port
 
 QUERY = "{ providers { totalCount } }"
@@ -179,6 +180,51 @@ async def test_planning_apart_runs_once_per_statement_and_a_few_at_a_time(databa
     assert list(database.planning) == statements[:PLANNING_AT_ONCE]
     await _planning_done(database)
     assert _planned() == before + PLANNING_AT_ONCE
+
+
+async def _read_until(database: Database, statement: str, seconds: float) -> None:
+    token = DEADLINE.set(asyncio.get_running_loop().time() + seconds)
+    try:
+        await database.read(statement, {})
+    finally:
+        DEADLINE.reset(token)
+
+
+async def test_new_statements_take_turns_and_known_ones_never_wait(settings: Settings) -> None:
+    # Each statement new to Neo4j costs it a plan (~1 s of CPU for a deep question): callers sending new
+    # query shapes must not make it plan many at once, nor hold up the questions it already knows.
+    database = open_database(settings.model_copy(update={"neo4j_new_statements_at_once": 1}))
+    try:
+        known = f"RETURN 1 AS n_{uuid.uuid4().hex}"
+        await database.read(known, {})
+        counting = f"UNWIND range(1, 100000000000) AS x RETURN count(x) AS n_{uuid.uuid4().hex}"
+        slow = asyncio.create_task(_read_until(database, counting, 2.0))
+        await asyncio.sleep(0.3)  # the slow new statement holds the one turn
+
+        await database.read(known, {})
+        assert not slow.done()  # the known statement did not wait for it
+        name = f"n_{uuid.uuid4().hex}"
+        waiting = asyncio.create_task(database.read(f"RETURN 2 AS {name}", {}))
+        await asyncio.sleep(0.5)
+        assert not waiting.done()  # another new one waits its turn
+
+        with pytest.raises(neo4j.exceptions.ClientError):
+            await slow
+        assert await waiting == [{name: 2}]  # and is read once the turn is free
+    finally:
+        await database.close()
+
+
+def test_the_known_statements_are_the_latest_read() -> None:
+    database = Database(driver=None)  # type: ignore[arg-type]  # nothing is sent
+    for i in range(KNOWN_STATEMENTS):
+        database._remember(f"RETURN {i}")
+    database._gate("RETURN 0")  # read again: now the latest
+
+    database._remember("RETURN new")
+
+    assert len(database.known) == KNOWN_STATEMENTS
+    assert "RETURN 0" in database.known and "RETURN 1" not in database.known
 
 
 async def test_a_request_past_its_deadline_gets_deadline_exceeded(settings: Settings) -> None:
