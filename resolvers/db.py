@@ -173,10 +173,14 @@ class Database:
 
     async def _plan(self, cypher: str, params: dict[str, Any]) -> None:
         try:
-            async with self.driver.session(database=self.name, default_access_mode=neo4j.READ_ACCESS) as session:
+            # Our own timeout too: a frozen Neo4j never answers, and would hold this turn for good.
+            async with (
+                asyncio.timeout(PLANNING_TIMEOUT_S + CLIENT_GRACE_S),
+                self.driver.session(database=self.name, default_access_mode=neo4j.READ_ACCESS) as session,
+            ):
                 result = await session.run(neo4j.Query(f"EXPLAIN {cypher}", timeout=PLANNING_TIMEOUT_S), params)
                 await result.consume()
-        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:  # TimeoutError too
             log.warning("planning a statement after a read of it ran out of time failed: %s", error)
         else:
             STATEMENTS_PLANNED_AFTER_TIMEOUT.inc()

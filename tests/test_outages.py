@@ -22,6 +22,7 @@ from registry.database import open_database
 from registry.limits import GuardRequests
 from registry.local_neo4j import LocalNeo4j
 from registry.settings import Settings
+from resolvers import db
 from resolvers.db import DEADLINE, KNOWN_STATEMENTS, PLANNING_AT_ONCE, Database
 from tests.conftest import Issuer, _free_port
 
@@ -91,6 +92,31 @@ async def test_a_frozen_neo4j_answers_service_unavailable_fast_and_recovers(
     # Recovered without a restart: the next requests get fresh connections.
     assert "errors" not in (await _until_answered(http)).json()
     assert (await http.get("/readyz")).status_code == 200
+
+
+async def test_planning_apart_gives_up_on_a_frozen_neo4j(
+    own_neo4j: LocalNeo4j, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A frozen Neo4j never answers: a planning waiting on it would hold its turn for good.
+    monkeypatch.setattr(db, "PLANNING_TIMEOUT_S", 0.5)
+    database = open_database(settings.model_copy(update={"neo4j_uri": own_neo4j.uri, **OUTAGE_SETTINGS}))
+    pid = own_neo4j.running_pid()
+    assert pid is not None
+    try:
+        await database.read("RETURN 1 AS ok", {})  # connected
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            database.plan_apart(f"RETURN 1 AS n_{uuid.uuid4().hex}", {})
+            started = time.monotonic()
+            await asyncio.wait_for(asyncio.gather(*database.planning.values()), timeout=10.0)
+            waited = time.monotonic() - started
+        finally:
+            os.kill(pid, signal.SIGCONT)
+
+        assert waited < 0.5 + db.CLIENT_GRACE_S + 1.0
+        assert not database.planning
+    finally:
+        await database.close()
 
 
 async def _until_answered(http: httpx.AsyncClient, within_s: float = 60.0) -> httpx.Response:
