@@ -443,7 +443,7 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
     finally:
         for process in servers.values():
             _stop(process)
-        await database.driver.close()
+        await database.close()
     return results, sockets
 
 

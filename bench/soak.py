@@ -150,7 +150,7 @@ async def main() -> int:
             nodes = await bulk_load(database, federation)
             await plan_afresh(database)
         finally:
-            await database.driver.close()
+            await database.close()
         log(f"soak: {scale.name} federation, {nodes} nodes; {minutes:g} minutes")
 
         issuer_port, server_port = _free_port(), _free_port()

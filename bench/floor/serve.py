@@ -48,7 +48,7 @@ class FloorApp:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.database is not None:
-                    await self.database.driver.close()
+                    await self.database.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
