@@ -83,6 +83,9 @@ class Plan:
     """How long each measurement runs (QUICK=1 shortens every one)."""
 
     warmup_seconds: float  # per side, back to back, before the latency rounds (see `warm_up`)
+    # Latency rounds, each side's requests of a round back to back, the sides in a random order. Six in the
+    # full plan: with three, one slow second of the machine (80 of a side's 120 requests, 2026-12-01 09:29)
+    # set that side's p50 for the whole run; with six it is a third of them, and the p50 stays a median.
     rounds: int
     requests_per_round: int
     rps_rounds: int
@@ -90,7 +93,7 @@ class Plan:
     sample_share: float = 0.05  # of the answers timed, the share compared with ours' first answer
 
 
-FULL = Plan(warmup_seconds=5.0, rounds=3, requests_per_round=40, rps_rounds=2, rps_seconds=10.0)
+FULL = Plan(warmup_seconds=5.0, rounds=6, requests_per_round=40, rps_rounds=2, rps_seconds=10.0)
 QUICK = Plan(warmup_seconds=3.0, rounds=3, requests_per_round=25, rps_rounds=1, rps_seconds=10.0)
 
 
