@@ -84,8 +84,8 @@ class Plan:
 
     warmup_seconds: float  # per side, back to back, before the latency rounds (see `warm_up`)
     # Latency rounds, each side's requests of a round back to back, the sides in a random order. Six in the
-    # full plan: with three, one slow second (80 of ours' 120 requests took 10-14 ms instead of 7.5-9 ms,
-    # 2026-12-01 09:29) set a side's p50 for the whole run; with six it is a third of its requests.
+    # full plan (three before 2026-12-01 09:44): a side's rounds swing (ours' 8.3-12.5 ms within one run),
+    # and with three, two slow ones (80 of its 120 requests) set its p50 for the whole run.
     rounds: int
     requests_per_round: int
     rps_rounds: int
