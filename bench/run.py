@@ -172,16 +172,20 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
         process.wait()
 
 
-def start_ours(neo4j_uri: str, issuers: str) -> subprocess.Popen[bytes]:
+def start_ours(neo4j_uri: str, issuers: str, log_path: Path) -> subprocess.Popen[bytes]:
     """Our server as production runs it (the Dockerfile's command): `registry serve`, one uvicorn process
-    with uvloop and httptools, no access log."""
+    with uvloop and httptools, no access log. Its request log (a JSON line per request, as in production)
+    goes to `log_path`, not to the run's output, where some 100,000 lines per run buried the table."""
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "REGISTRY_ENVIRONMENT": "production", "REGISTRY_ISSUERS": issuers}
     # Production serves no /metrics on the main port; the run counts statements there (else it reads 0).
     env["REGISTRY_METRICS"] = "true"
     env.pop("REGISTRY_S3_ENDPOINT_URL", None)  # reads only: no document store needed
     command = [sys.executable, "-m", "registry.cli", "serve", "--host", "127.0.0.1", "--port", str(OURS_PORT)]
-    process = subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True)
-    _wait_for_port(OURS_PORT, process, "our server")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log_file:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, cwd=PROJECT, env=env, start_new_session=True, stdout=log_file,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+    _wait_for_port(OURS_PORT, process, f"our server (its log: {log_path})")
     return process
 
 
@@ -363,7 +367,9 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
     servers: dict[str, subprocess.Popen[bytes]] = {}
     try:
         # Each server fresh per scale, so each peak RSS is this scale's.
-        servers["ours"] = start_ours(database_uri, issuers)
+        ours_log = STATE / f"ours-{scale_name}.log"
+        servers["ours"] = start_ours(database_uri, issuers, ours_log)
+        log(f"[{scale_name}] our server's log (a line per request): {ours_log}")
         servers["floor_http"] = start_floor_http(database_uri)
         servers["peer"] = start_peer(database_uri, issuers)
         # Idle connections are dropped before the servers drop them (Node and uvicorn close a keep-alive
