@@ -105,6 +105,13 @@ class FederationErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=should_mask)
 
+    def _process_result(self, result: object) -> None:
+        # MaskErrors asks `isinstance(result, <a runtime-checkable Protocol with "errors">)`, which costs
+        # ~10-35 us per request for what is an attribute lookup; the same test, read directly.
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = []
         for error in errors:
