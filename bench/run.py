@@ -83,18 +83,21 @@ class Plan:
     """How long each measurement runs (QUICK=1 shortens every one)."""
 
     warmup_seconds: float  # per side, back to back, before the latency rounds (see `warm_up`)
-    # Latency rounds, each side's requests of a round back to back, the sides in a random order. Six in the
-    # full plan (three before 2026-12-01 09:44): a side's rounds swing (ours' 8.3-12.5 ms within one run),
-    # and with three, two slow ones (80 of its 120 requests) set its p50 for the whole run.
+    # Latency rounds, each side's requests of a round back to back, the sides in a random order. The machine
+    # has slow phases that outlast a round of 40 requests (ours' 8.3-12.5 ms a round within one run): with
+    # rounds of 40, a side whose rounds fell in them was slower for it, and the egi matchmaking ratio of
+    # eight trials spread over 1.06-1.46 x (stdev 0.13); with rounds of 10, so that every phase touches
+    # every side, over 1.16-1.32 x (stdev 0.05), the same 240 requests a side (2026-12-01, README).
     rounds: int
     requests_per_round: int
+    rounds_per_line: int  # the log prints one p50 per side for this many rounds (a side warming up shows)
     rps_rounds: int
     rps_seconds: float  # one throughput window; >= 10 s, so a GC pause or a neighbour's burst is a small part
     sample_share: float = 0.05  # of the answers timed, the share compared with ours' first answer
 
 
-FULL = Plan(warmup_seconds=5.0, rounds=6, requests_per_round=40, rps_rounds=2, rps_seconds=10.0)
-QUICK = Plan(warmup_seconds=3.0, rounds=3, requests_per_round=25, rps_rounds=1, rps_seconds=10.0)
+FULL = Plan(warmup_seconds=5.0, rounds=24, requests_per_round=10, rounds_per_line=4, rps_rounds=2, rps_seconds=10.0)
+QUICK = Plan(warmup_seconds=3.0, rounds=15, requests_per_round=5, rounds_per_line=5, rps_rounds=1, rps_seconds=10.0)
 
 
 @dataclass
@@ -423,13 +426,16 @@ async def bench_scale(scale_name: str, plan: Plan, database_uri: str, issuers: s
                     pids = {name: process.pid for name, process in servers.items()}
                     sockets = check_nodelay(scale_name, pids, bolt_port)
                 before = await statements_total(session)
+                per_line = plan.rounds_per_line * plan.requests_per_round
                 for round_number in range(plan.rounds):
                     for side in rng.sample(sides, len(sides)):
                         await timed(tier, side, plan.requests_per_round, result.latency[side], result)
-                    # Each round's p50 apart: a side still warming up shows as a falling p50.
-                    log(f"[{scale_name}/{tier_name}] round {round_number + 1} p50 ms: " + ", ".join(
-                        f"{side} {statistics.median(result.latency[side][-plan.requests_per_round:]) * 1e3:.2f}"
-                        for side in sides if result.latency[side]))  # fmt: skip
+                    if (round_number + 1) % plan.rounds_per_line == 0:
+                        # A few rounds' p50 apart: a side still warming up shows as a falling p50.
+                        first = round_number + 2 - plan.rounds_per_line
+                        log(f"[{scale_name}/{tier_name}] rounds {first}-{round_number + 1} p50 ms: " + ", ".join(
+                            f"{side} {statistics.median(result.latency[side][-per_line:]) * 1e3:.2f}"
+                            for side in sides if result.latency[side]))  # fmt: skip
                 after = await statements_total(session)
                 result.statements = (after - before) / (plan.rounds * plan.requests_per_round)
                 for _ in range(plan.rps_rounds):
