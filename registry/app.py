@@ -393,6 +393,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compiled_reads=settings.compiled_reads,
         answers_from_rows=settings.answers_from_rows,
         write_deadline_s=settings.write_deadline_s,
+        prepared_operations=settings.prepared_operations,
     )
     explorer = Explorer(settings, schema._schema) if settings.graphiql_enabled else None
     endpoint = GraphQLEndpoint(

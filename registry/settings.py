@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         description="Build a compiled read's answer straight from its statement's rows when the plan knows every "
         "field, without resolvers (same answers, less CPU).",
     )
+    prepared_operations: bool = Field(
+        True,
+        description="Run a query asked before (same text and operation name) without Strawberry's per-request "
+        "pipeline: only its cost, execution and errors are worked out again (same answers, less CPU).",
+    )
     max_aliases: int = Field(30, ge=1, description="Most aliases in an operation.")
     max_statement_subqueries: int = Field(
         STATEMENT_SUBQUERIES_MAX,

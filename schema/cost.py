@@ -159,6 +159,30 @@ def query_cost(schema: GraphQLSchema, document: Any, operation_name: str | None,
 _COSTS = DocumentMemo()  # per document, operation and the whole numbers among its variables
 
 
+def costed(
+    schema: GraphQLSchema, document: Any, named: str | None, variables: Mapping[str, Any] | None, limit: int
+) -> tuple[int | None, ExecutionResult | None]:
+    """The operation's cost, and the answer refusing it when it is over the limit or names no operation
+    (None: it may run). `named`: the name the request gave."""
+    variables = variables or {}
+    # The cost reads variables only as `first`: whole numbers; any other value counts alike.
+    numbers = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
+    try:
+        key = (id(schema), named, numbers)
+        cost = _COSTS.get(document, key, lambda: query_cost(schema, document, named, variables))
+    except GraphQLError as error:  # graphql-core would run the first of several unnamed operations
+        return None, ExecutionResult(data=None, errors=[error])
+    if cost > limit:
+        log.info("request %s: QUERY_TOO_COSTLY %d > %d", REQUEST_ID.get(), cost, limit)
+        return cost, ExecutionResult(data=None, errors=[too_costly(cost, limit)])
+    return cost, None
+
+
+def cost_report(cost: int | None, limit: int) -> dict[str, Any]:
+    """What an answer's `extensions` say of its cost (nothing when it was not worked out)."""
+    return {} if cost is None else {"cost": {"requested": cost, "limit": limit}}
+
+
 class CostLimit(SchemaExtension):
     """Refuses an operation over the limit before it executes; reports every operation's cost."""
 
@@ -172,26 +196,13 @@ class CostLimit(SchemaExtension):
         if document is not None and context.result is None:
             # The name the request gave: Strawberry's `operation_name` falls back to the first operation's.
             named = getattr(context, "_provided_operation_name", context.operation_name)
-            schema = context.schema._schema
-            variables = context.variables or {}
-            # The cost reads variables only as `first`: whole numbers; any other value counts alike.
-            numbers = tuple(sorted((k, v) for k, v in variables.items() if type(v) is int))
-            try:
-                self.cost = _COSTS.get(
-                    document, (id(schema), named, numbers), lambda: query_cost(schema, document, named, variables)
-                )
-            except GraphQLError as error:  # graphql-core would run the first of several unnamed operations
-                context.result = ExecutionResult(data=None, errors=[error])
-            else:
-                if self.cost > self.limit:
-                    log.info("request %s: QUERY_TOO_COSTLY %d > %d", REQUEST_ID.get(), self.cost, self.limit)
-                    context.result = ExecutionResult(data=None, errors=[too_costly(self.cost, self.limit)])
+            self.cost, refusal = costed(context.schema._schema, document, named, context.variables, self.limit)
+            if refusal is not None:
+                context.result = refusal
         yield
 
     def get_results(self) -> dict[str, Any]:
-        if self.cost is None:
-            return {}
-        return {"cost": {"requested": self.cost, "limit": self.limit}}
+        return cost_report(self.cost, self.limit)
 
 
 def no_operation(operation_name: str | None) -> GraphQLError:

@@ -29,7 +29,7 @@ def _has_code(error: GraphQLError) -> bool:
 
 
 Introspection = Literal["off", "authenticated", "anyone"]
-_INTROSPECTION_FIELD = re.compile(r"__(schema|type)\b")
+INTROSPECTION_FIELD = re.compile(r"__(schema|type)\b")
 
 
 class IntrospectionPolicy(SchemaExtension):
@@ -54,7 +54,7 @@ class IntrospectionPolicy(SchemaExtension):
         yield
 
     def _refused(self, context: ExecutionContext) -> bool:
-        if context.query is not None and not _INTROSPECTION_FIELD.search(context.query):
+        if context.query is not None and not INTROSPECTION_FIELD.search(context.query):
             return False
         if self.allowed == "off":
             return True

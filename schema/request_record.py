@@ -37,6 +37,14 @@ def current_record() -> RequestRecord:
     return RECORD.get() or RequestRecord()
 
 
+def note_operation(name: str | None, operation_type: str | None) -> None:
+    """Note the operation's name and type in the open request's record (none outside a request)."""
+    record = RECORD.get()
+    if record is not None:
+        record.operation = name
+        record.operation_type = operation_type
+
+
 class RecordOperation(SchemaExtension):
     """Notes the executed operation's name and type (the name comes from the document when the request
     names none and the document holds one operation)."""

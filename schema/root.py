@@ -14,7 +14,7 @@ from functools import partial
 from typing import Annotated, Any
 
 import strawberry
-from graphql import ASTValidationRule, DocumentNode, FragmentDefinitionNode, OperationDefinitionNode
+from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -29,10 +29,8 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.nodes import SelectedField
 
 from resolvers import catalogue
-from resolvers.context import RequestContext
 from resolvers.db import allow_until
 from resolvers.kinds import KINDS
-from resolvers.projection import properties_for, selected_names
 from resolvers.walks import by_id
 from resolvers.walks.identity import USER_GROUP_BY_NAME_AT_ISSUER
 from schema.compiled_reads import execution_class
@@ -45,9 +43,10 @@ from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
 from schema.node_mutations import NodeMutation
 from schema.pagination import Connection, connection_of, page_arguments, sort_input
-from schema.parse_cache import BoundedParserCache, BoundedValidationCache, DocumentMemo
+from schema.parse_cache import BoundedParserCache, BoundedValidationCache
+from schema.prepared import PreparedOperations, PreparedSchema, PrepareOperations, SelectProperties
 from schema.quota import BIG_INT, BigInt
-from schema.refusals import FederationSchema, Introspection, IntrospectionPolicy
+from schema.refusals import Introspection, IntrospectionPolicy
 from schema.request_record import RecordOperation
 
 MAX_DEPTH = 15
@@ -204,36 +203,6 @@ class WriteDeadline(SchemaExtension):
         yield
 
 
-class SelectProperties(SchemaExtension):
-    """Before execution: the stored properties walks of this request read are those the operation names."""
-
-    def on_execute(self) -> Iterator[None]:
-        execution = self.execution_context
-        context = execution.context
-        document = execution.graphql_document
-        if document is not None and isinstance(context, RequestContext):
-            wanted = execution.operation_name
-            properties = _PROPERTIES.get(document, wanted, lambda: _properties_of(document, wanted))
-            if properties is not None:
-                context.select(properties)
-        yield
-
-
-_PROPERTIES = DocumentMemo()  # per document and operation name
-
-
-def _properties_of(document: DocumentNode, wanted: str | None) -> tuple[str, ...] | None:
-    """The stored properties behind the field names the operation `wanted` selects, through its
-    fragments (None: no such operation)."""
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    for operation in document.definitions:
-        if isinstance(operation, OperationDefinitionNode) and (
-            wanted is None or (operation.name is not None and operation.name.value == wanted)
-        ):
-            return properties_for(selected_names(operation, fragments))
-    return None
-
-
 def build_schema(
     *,
     max_depth: int = MAX_DEPTH,
@@ -246,6 +215,7 @@ def build_schema(
     compiled_reads: bool = True,
     answers_from_rows: bool = True,
     write_deadline_s: float = 120.0,
+    prepared_operations: bool = True,
 ) -> strawberry.Schema:
     """The registry's schema with its guards: depth, aliases, tokens and cost limited, introspection
     as configured, no "did you mean" suggestions unless asked, parsing cached, refusals coded and
@@ -263,7 +233,8 @@ def build_schema(
         query_depth_limiter.create_validator(max_depth, None, None),
         max_aliases.create_validator(max_aliases_count),
     ]
-    return FederationSchema(
+    prepared = PreparedOperations() if prepared_operations else None
+    return PreparedSchema(
         query=Query,
         mutation=_described(
             merge_types("Mutation", (Mutation, NodeMutation, EditMutation)),
@@ -289,7 +260,10 @@ def build_schema(
             SelectProperties,
             RecordOperation,
             FederationErrors,
+            *([partial(PrepareOperations, prepared)] if prepared is not None else []),
         ],
+        prepared=prepared,
+        cost_limit=cost_limit,
     )
 
 
