@@ -7,7 +7,6 @@ open one, and a request outside the HTTP layer (a test calling the schema direct
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -51,10 +50,11 @@ class RecordOperation(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         # Noted before validation, so that a refused operation is counted under its name too.
-        record = RECORD.get()
-        if record is not None and self.execution_context.graphql_document is not None:
-            context = self.execution_context
-            record.operation = context.operation_name
-            with contextlib.suppress(RuntimeError):  # operationName names no operation of the document
-                record.operation_type = context.operation_type.value
+        context = self.execution_context
+        if context.graphql_document is not None:
+            try:
+                operation_type: str | None = context.operation_type.value
+            except RuntimeError:  # operationName names no operation of the document
+                operation_type = None
+            note_operation(context.operation_name, operation_type)
         yield

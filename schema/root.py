@@ -226,7 +226,9 @@ def build_schema(
     `compiled_reads` reads each query in one statement before its resolvers run (`schema/compiled_reads.py`);
     off, the resolvers read level by level (the general path; the answers are the same).
     `answers_from_rows` builds a compiled read's answer straight from the statement's rows when its plan
-    knows every field (`schema/fast_answers.py`); off, graphql-core completes it over the primed loaders."""
+    knows every field (`schema/fast_answers.py`); off, graphql-core completes it over the primed loaders.
+    `prepared_operations` runs a query asked before without Strawberry's per-request pipeline
+    (`schema/prepared.py`); off, every request takes the pipeline (the answers are the same)."""
     # The limits' validation rules are made once, here: the validation cache keys on the rule classes,
     # and the limiter extensions would make new ones for every request (so it would never hit).
     limits: list[type[ASTValidationRule]] = [
