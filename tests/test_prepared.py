@@ -10,10 +10,12 @@ import contextlib
 import json
 from typing import Any
 
+import httpx
 import pytest
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from registry.app import create_app
 from registry.database import open_database
 from registry.settings import Settings
 from resolvers.context import RequestContext
@@ -22,7 +24,7 @@ from resolvers.federation_file import FederationFile
 from resolvers.visibility import Scope
 from schema.request_record import RECORD, RequestRecord
 from schema.root import build_schema
-from tests.conftest import _free_port
+from tests.conftest import QUERIES, Issuer, _free_port
 
 ML_INFN = Scope(may_read=True, issuer="https://iam.cloud.infn.it/", groups=("ml-infn",))
 QUERY = """
@@ -196,3 +198,35 @@ async def test_the_prepared_queries_are_bounded(database: Database, example_fede
     for text in texts:
         await _ask(prepared, database, text)
     assert [prepared.prepared.get(text, None) is not None for text in texts] == [False, False, True, True, True]
+
+
+async def test_over_http_a_query_asked_again_is_answered_byte_for_byte_as_the_first_time(
+    settings: Settings, issuer: Issuer, example_federation: FederationFile
+) -> None:
+    # given the service, and a member of ml-infn asking the shipped matchmaking query
+    app = create_app(settings)
+    query = (QUERIES / "1-matchmaking.graphql").read_text()
+    variables = json.loads((QUERIES / "1-matchmaking.json").read_text())
+    headers = {"Authorization": f"Bearer {issuer.token('ml-infn')}"}
+    asks = [
+        {"json": {"query": query, "variables": variables}},
+        {"json": {"query": query, "variables": {**variables, "group": 7}}},  # refused: a variable's type
+    ]
+    get = {"params": {"query": query, "variables": json.dumps(variables)}}
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        for ask in asks:
+            # when it is asked twice with POST, the second time as a prepared operation
+            first = await http.post("/graphql", headers=headers, **ask)
+            again = await http.post("/graphql", headers=headers, **ask)
+            # then the status, the type and the body are the same
+            assert (again.status_code, again.headers["content-type"], again.content) == (
+                first.status_code, first.headers["content-type"], first.content,
+            )  # fmt: skip
+        # and a GET of the same query (kept by its POST) is answered as the POST was
+        by_get = await http.get("/graphql", headers=headers, **get)  # type: ignore[arg-type]
+        by_post = await http.post("/graphql", headers=headers, **asks[0])
+    assert by_get.status_code == 200 and by_get.content == by_post.content
+    graphql = app.graphql_route.app  # type: ignore[attr-defined]
+    assert graphql.schema.prepared.get(query, None) is not None
+    assert json.loads(first.content)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
