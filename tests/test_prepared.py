@@ -24,7 +24,7 @@ from resolvers.federation_file import FederationFile
 from resolvers.visibility import Scope
 from schema.request_record import RECORD, RequestRecord
 from schema.root import build_schema
-from tests.conftest import QUERIES, Issuer, _free_port
+from tests.conftest import QUERIES, Issuer, _free_port, read_statements
 
 ML_INFN = Scope(may_read=True, issuer="https://iam.cloud.infn.it/", groups=("ml-infn",))
 QUERY = """
@@ -213,12 +213,15 @@ async def test_over_http_a_query_asked_again_is_answered_byte_for_byte_as_the_fi
         {"json": {"query": query, "variables": {**variables, "group": 7}}},  # refused: a variable's type
     ]
     get = {"params": {"query": query, "variables": json.dumps(variables)}}
+    statements: list[float] = []
     transport = httpx.ASGITransport(app=app)
     async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         for ask in asks:
             # when it is asked twice with POST, the second time as a prepared operation
             first = await http.post("/graphql", headers=headers, **ask)
+            before = read_statements()
             again = await http.post("/graphql", headers=headers, **ask)
+            statements.append(read_statements() - before)
             # then the status, the type and the body are the same
             assert (again.status_code, again.headers["content-type"], again.content) == (
                 first.status_code, first.headers["content-type"], first.content,
@@ -230,3 +233,5 @@ async def test_over_http_a_query_asked_again_is_answered_byte_for_byte_as_the_fi
     graphql = app.graphql_route.app  # type: ignore[attr-defined]
     assert graphql.schema.prepared.get(query, None) is not None
     assert json.loads(first.content)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # one statement for the answer asked again, none for the refused one
+    assert statements == [1, 0]
