@@ -157,10 +157,15 @@ class PreparedSchema(FederationSchema):
             or operation_extensions is not None
             or (allowed_operation_types is not None and OperationType.QUERY not in allowed_operation_types)
         ):
-            return await super().execute(
+            result = await super().execute(
                 query, variable_values, context_value, root_value, operation_name, allowed_operation_types,
                 operation_extensions,
             )  # fmt: skip
+            # An error raised out of execution skips the pipeline's masking hook (Strawberry answers it after
+            # the hooks have been left): told as any unexpected failure is. Telling errors twice is no change.
+            if result.errors:
+                result.errors = answered_errors(result.errors)
+            return result
         return await self._run_prepared(kept, query, operation_name, variable_values, context_value, root_value)
 
     async def _run_prepared(
@@ -168,15 +173,17 @@ class PreparedSchema(FederationSchema):
         context_value: Any, root_value: Any,
     ) -> ExecutionResult:  # fmt: skip
         note_operation(kept.operation_name, OperationType.QUERY.value)
-        cost, refusal = costed(self._schema, kept.document, named, variables, self.cost_limit)
+        cost: int | None = None
+        refusal: ExecutionResult | None = None
+        ran: GraphQLExecutionResult | None = None  # the pipeline's context holds no result when it raised
         result: GraphQLExecutionResult | ExecutionResult
-        if refusal is not None:
-            result = refusal  # told as the pipeline tells it: not through `process_errors`
-        else:
-            if kept.properties is not None and isinstance(context_value, RequestContext):
-                context_value.select(kept.properties)
-            ran: GraphQLExecutionResult | None = None  # the pipeline's context holds no result when it raised
-            try:
+        try:
+            cost, refusal = costed(self._schema, kept.document, named, variables, self.cost_limit)
+            if refusal is not None:
+                result = refusal
+            else:
+                if kept.properties is not None and isinstance(context_value, RequestContext):
+                    context_value.select(kept.properties)
                 executed: GraphQLExecutionResult = await await_maybe(
                     self._get_execute_function()(
                         self._schema,
@@ -191,13 +198,12 @@ class PreparedSchema(FederationSchema):
                     )
                 )
                 result = ran = executed
-            except Exception as error:
-                coerced = error if isinstance(error, GraphQLError) else GraphQLError(str(error), original_error=error)
-                result = ExecutionResult(data=None, errors=[coerced])
-            if result.errors:
-                # Logged and coded as the pipeline does, before they are masked.
-                after = self._context_after(query, named, variables, context_value, ran)
-                self._process_errors(result.errors, after)
+        except Exception as error:  # as the pipeline answers what its hooks or graphql-core raise
+            coerced = error if isinstance(error, GraphQLError) else GraphQLError(str(error), original_error=error)
+            result = ExecutionResult(data=None, errors=[coerced])
+        if result.errors and result is not refusal:  # a refusal of the cost is told as it is, as the pipeline does
+            # Logged and coded as the pipeline does, before they are masked.
+            self._process_errors(result.errors, self._context_after(query, named, variables, context_value, ran))
         errors = answered_errors(result.errors) if result.errors else result.errors
         return ExecutionResult(data=result.data, errors=errors, extensions=cost_report(cost, self.cost_limit))
 

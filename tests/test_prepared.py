@@ -151,6 +151,22 @@ async def test_an_outage_is_masked_as_the_pipeline_masks_it(settings: Settings) 
     assert [e["extensions"]["code"] for e in json.loads(again)["errors"]] == ["SERVICE_UNAVAILABLE"]
 
 
+async def test_an_error_raised_out_of_execution_is_masked_on_both_paths(
+    database: Database, example_federation: FederationFile
+) -> None:
+    # given variables graphql-core cannot read (not an object: the HTTP view refuses them, a direct caller
+    # may not), which make its execution raise rather than answer an error
+    query = "query ($a: Boolean!) { __typename @include(if: $a) }"
+    for schema in (build_schema(), build_schema(prepared_operations=False)):
+        await _ask(schema, database, query, {"a": True})  # kept, where the schema keeps queries
+        # when they are sent
+        answer, _, _ = await _ask(schema, database, query, ["not", "an", "object"])
+        # then the failure is told as unexpected, not by the exception's own message
+        assert [(e["message"], e["extensions"]["code"]) for e in json.loads(answer)["errors"]] == [
+            ("Unexpected error.", "INTERNAL_SERVER_ERROR")
+        ]
+
+
 NEVER_KEPT = [
     pytest.param("{ __schema { queryType { name } } }", {}, id="introspection"),
     pytest.param('{ __type(name: "Flavor") { name } }', {}, id="a type's introspection"),
