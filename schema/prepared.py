@@ -109,7 +109,8 @@ class PreparedOperations:
 
 class PrepareOperations(SchemaExtension):
     """The last extension: a query that has come through parsing and validation to execution is kept
-    (`PreparedOperations`), unless it asks for introspection."""
+    (`PreparedOperations`), unless it asks for introspection, is too long to keep or came with
+    `extensions` of its own."""
 
     def __init__(self, kept: PreparedOperations) -> None:
         self.kept = kept
@@ -163,8 +164,9 @@ class PreparedSchema(FederationSchema):
             )  # fmt: skip
             # An error raised out of execution skips the pipeline's masking hook (Strawberry answers it after
             # the hooks have been left): told as any unexpected failure is. Telling errors twice is no change.
-            if result.errors:
-                result.errors = answered_errors(result.errors)
+            errors = getattr(result, "errors", None)  # (no incremental results: the schema does not stream)
+            if errors:
+                result.errors = answered_errors(errors)
             return result
         return await self._run_prepared(kept, query, operation_name, variable_values, context_value, root_value)
 
