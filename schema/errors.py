@@ -1,8 +1,9 @@
 """The one place where refusals become GraphQL errors: a code from `ErrorCode`, the field, the reason.
 
 Resolvers raise the domain exceptions of `resolvers/errors.py` and never build GraphQL errors; the
-`FederationErrors` extension turns them into coded errors after execution, and masks every other
-failure as "Unexpected error." (no stack trace or driver message reaches a caller).
+schema tells every answer's errors through `answered_errors` (`PreparedSchema.execute`, `schema/prepared.py`):
+refusals become coded errors, and every other failure is masked as "Unexpected error." (no stack trace or
+driver message reaches a caller).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 import neo4j
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 
 from resolvers import errors
 from resolvers.db import STATEMENT_TIMED_OUT
@@ -119,24 +119,3 @@ def anonymised(error: GraphQLError) -> GraphQLError:
         _FAILURE_MESSAGES[code], nodes=error.nodes, source=error.source, positions=error.positions,
         path=error.path, extensions={"code": code.value},
     )  # fmt: skip
-
-
-class FederationErrors(MaskErrors):
-    """Refusals become coded errors; anything else unexpected is masked, with a code saying only whether
-    it was an outage (SERVICE_UNAVAILABLE), the request's deadline, or neither (INTERNAL_SERVER_ERROR)."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=should_mask)
-
-    def _process_result(self, result: object) -> None:
-        # MaskErrors asks `isinstance(result, <a runtime-checkable Protocol with "errors">)`, which costs
-        # ~10-35 us per request for what is an attribute lookup; the same test, read directly.
-        errors = getattr(result, "errors", None)
-        if errors:
-            result.errors = answered_errors(errors)  # type: ignore[attr-defined]
-
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return answered_errors(errors)
-
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return anonymised(error)

@@ -2,16 +2,18 @@
 
 Strawberry runs every request through its pipeline: an execution context, a new instance of each of
 the schema's extensions (the limits, the parse and validation caches, the introspection policy, the
-cost, the properties, the request record, the error masking), each hook of each entered and left. For
-a query asked before — the same text, the same operation name — every outcome of that pipeline but
-three is already known: the document parsed (within the token limit), validated (within the depth
-and alias limits), its operation a query, its name, the stored properties it names. What depends on
-the request is its cost (the variables give page sizes), the execution itself (the caller is in the
-context) and what its errors become. So once the pipeline has run a query to execution, the query is
-kept here (`PrepareOperations`, the last extension), and when it is asked again `PreparedSchema.execute`
-runs only those three — the cost through `cost.costed`, execution through graphql-core with the
-schema's own execution context, errors through the schema's `process_errors` and `errors.answered_errors`,
-the same functions the extensions call — and the answer is the pipeline's, `extensions.cost` included.
+cost, the properties, the request record), each hook of each entered and left. For a query asked
+before — the same text, the same operation name — every outcome of that pipeline but three is already
+known: the document parsed (within the token limit), validated (within the depth and alias limits),
+its operation a query, its name, the stored properties it names. What depends on the request is its
+cost (the variables give page sizes), the execution itself (the caller is in the context) and its
+errors. So once the pipeline has run a query to execution, the query is kept here
+(`PrepareOperations`, the last extension), and when it is asked again `PreparedSchema.execute` runs
+only those three — the cost through `cost.costed`, execution through graphql-core with the schema's
+own execution context, errors logged and coded by the schema's `process_errors` — and the answer is
+the pipeline's, `extensions.cost` included. On either path the schema then tells the errors through
+`errors.answered_errors` (refusals coded, unexpected failures masked): after Strawberry has answered,
+not in an extension hook, which an error raised out of execution never reaches.
 
 Not kept: a document asking for `__schema` or `__type` (who may introspect depends on the caller), a
 mutation, a document longer than the parse cache keeps; a request with `extensions` of its own or
@@ -135,7 +137,8 @@ class PrepareOperations(SchemaExtension):
 
 
 class PreparedSchema(FederationSchema):
-    """The schema, running a query it has kept without Strawberry's pipeline (see the module)."""
+    """The schema, running a query it has kept without Strawberry's pipeline (see the module), and telling
+    every answer's errors, on either path, through `errors.answered_errors` (coded, or masked)."""
 
     def __init__(self, *args: Any, prepared: PreparedOperations | None, cost_limit: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,13 +165,14 @@ class PreparedSchema(FederationSchema):
                 query, variable_values, context_value, root_value, operation_name, allowed_operation_types,
                 operation_extensions,
             )  # fmt: skip
-            # An error raised out of execution skips the pipeline's masking hook (Strawberry answers it after
-            # the hooks have been left): told as any unexpected failure is. Telling errors twice is no change.
-            errors = getattr(result, "errors", None)  # (no incremental results: the schema does not stream)
-            if errors:
-                result.errors = answered_errors(errors)
-            return result
-        return await self._run_prepared(kept, query, operation_name, variable_values, context_value, root_value)
+        else:
+            result = await self._run_prepared(kept, query, operation_name, variable_values, context_value, root_value)
+        # Told once Strawberry has answered, not in an extension hook: an error raised out of execution is
+        # answered after the hooks have been left, so a hook never sees it.
+        errors = getattr(result, "errors", None)  # (no incremental results: the schema does not stream)
+        if errors:
+            result.errors = answered_errors(errors)
+        return result
 
     async def _run_prepared(
         self, kept: Prepared, query: str | None, named: str | None, variables: dict[str, Any] | None,
@@ -204,10 +208,9 @@ class PreparedSchema(FederationSchema):
             coerced = error if isinstance(error, GraphQLError) else GraphQLError(str(error), original_error=error)
             result = ExecutionResult(data=None, errors=[coerced])
         if result.errors and result is not refusal:  # a refusal of the cost is told as it is, as the pipeline does
-            # Logged and coded as the pipeline does, before they are masked.
+            # Logged and coded as the pipeline does, before they are told (`execute`).
             self._process_errors(result.errors, self._context_after(query, named, variables, context_value, ran))
-        errors = answered_errors(result.errors) if result.errors else result.errors
-        return ExecutionResult(data=result.data, errors=errors, extensions=cost_report(cost, self.cost_limit))
+        return ExecutionResult(data=result.data, errors=result.errors, extensions=cost_report(cost, self.cost_limit))
 
     def _context_after(
         self, query: str | None, named: str | None, variables: dict[str, Any] | None, context_value: Any,

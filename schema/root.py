@@ -37,7 +37,6 @@ from schema.compiled_reads import execution_class
 from schema.cost import DEFAULT_COST_LIMIT, CostLimit
 from schema.domains import identity
 from schema.edits import EditMutation
-from schema.errors import FederationErrors
 from schema.filters import DURATION, FILTERS, Duration
 from schema.mutation import Mutation
 from schema.node import BOUND, BUILDERS, Info, Node, request_context, walk_node
@@ -261,7 +260,6 @@ def build_schema(
             partial(WriteDeadline, write_deadline_s),
             SelectProperties,
             RecordOperation,
-            FederationErrors,
             *([partial(PrepareOperations, prepared)] if prepared is not None else []),
         ],
         prepared=prepared,

@@ -198,8 +198,9 @@ async def test_introspection_is_refused_to_an_anonymous_caller_however_often_ask
     # given a schema that lets only authenticated callers introspect, and a member's introspection
     schema = build_schema(introspection="authenticated")
     query = "{ __schema { queryType { name } } }"
-    member, _, _ = await _ask(schema, database, query)
-    assert "errors" in member and json.loads(member)["errors"] == []
+    for _ in range(2):
+        member, _, _ = await _ask(schema, database, query)
+        assert json.loads(member)["errors"] == []
     # when an anonymous caller asks the same text
     anonymous, _, _ = await _ask(schema, database, query, scope=Scope.anonymous_caller())
     # then it is refused
